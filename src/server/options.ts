@@ -1,0 +1,135 @@
+/**
+ * Server options: one flat record holding every setting natsd understands, in the units
+ * natsd uses internally (milliseconds, bytes). Wire and config names are converted here once,
+ * by `config/` (config files) and `server/cli.ts` (flags); nothing else parses settings.
+ * @module
+ */
+
+/** Limits and defaults as nats-server defines them (server/const.go, server/opts.go). */
+export const DEFAULTS = {
+  host: "0.0.0.0",
+  port: 4222,
+  maxPayloadBytes: 1024 * 1024,
+  maxControlLineBytes: 4096,
+  maxPendingBytes: 64 * 1024 * 1024,
+  maxConnections: 64 * 1024,
+  /** 0 means unlimited, as in nats-server. */
+  maxSubscriptions: 0,
+  maxSubTokens: 0,
+  pingIntervalMs: 2 * 60 * 1000,
+  pingMax: 2,
+  writeDeadlineMs: 10 * 1000,
+  authTimeoutMs: 2 * 1000,
+  lameDuckDurationMs: 2 * 60 * 1000,
+  lameDuckGracePeriodMs: 10 * 1000,
+  maxClosedClients: 10000,
+  httpPortConventional: 8222,
+} as const;
+
+export interface Options {
+  configFile: string;
+  serverName: string;
+  host: string;
+  /** -1 asks the OS for a free port. */
+  port: number;
+  clientAdvertise: string;
+
+  // Logging
+  debug: boolean;
+  trace: boolean;
+  traceVerbose: boolean;
+  logtime: boolean;
+  logtimeUtc: boolean;
+  logFile: string;
+  logSizeLimitBytes: number;
+  logMaxFiles: number;
+  syslog: boolean;
+  remoteSyslog: string;
+  maxTracedMsgLen: number;
+
+  // Limits
+  maxConnections: number;
+  maxSubscriptions: number;
+  maxSubTokens: number;
+  maxPayloadBytes: number;
+  maxControlLineBytes: number;
+  maxPendingBytes: number;
+  maxClosedClients: number;
+  pingIntervalMs: number;
+  pingMax: number;
+  writeDeadlineMs: number;
+  noHeaderSupport: boolean;
+  disableShortFirstPing: boolean;
+
+  // Process
+  pidFile: string;
+  portsFileDir: string;
+  lameDuckDurationMs: number;
+  lameDuckGracePeriodMs: number;
+
+  // Simple auth (the full auth model arrives with the security issue)
+  username: string;
+  password: string;
+  authToken: string;
+  authTimeoutMs: number;
+  noAuthUser: string;
+
+  // Monitoring
+  httpHost: string;
+  /** 0 = disabled, -1 = random port. */
+  httpPort: number;
+  httpsPort: number;
+  httpBasePath: string;
+
+  // JetStream
+  jetstream: boolean;
+  storeDir: string;
+}
+
+export function defaultOptions(): Options {
+  return {
+    configFile: "",
+    serverName: "",
+    host: DEFAULTS.host,
+    port: DEFAULTS.port,
+    clientAdvertise: "",
+    debug: false,
+    trace: false,
+    traceVerbose: false,
+    logtime: true,
+    logtimeUtc: false,
+    logFile: "",
+    logSizeLimitBytes: 0,
+    logMaxFiles: 0,
+    syslog: false,
+    remoteSyslog: "",
+    maxTracedMsgLen: 0,
+    maxConnections: DEFAULTS.maxConnections,
+    maxSubscriptions: DEFAULTS.maxSubscriptions,
+    maxSubTokens: DEFAULTS.maxSubTokens,
+    maxPayloadBytes: DEFAULTS.maxPayloadBytes,
+    maxControlLineBytes: DEFAULTS.maxControlLineBytes,
+    maxPendingBytes: DEFAULTS.maxPendingBytes,
+    maxClosedClients: DEFAULTS.maxClosedClients,
+    pingIntervalMs: DEFAULTS.pingIntervalMs,
+    pingMax: DEFAULTS.pingMax,
+    writeDeadlineMs: DEFAULTS.writeDeadlineMs,
+    noHeaderSupport: false,
+    disableShortFirstPing: false,
+    pidFile: "",
+    portsFileDir: "",
+    lameDuckDurationMs: DEFAULTS.lameDuckDurationMs,
+    lameDuckGracePeriodMs: DEFAULTS.lameDuckGracePeriodMs,
+    username: "",
+    password: "",
+    authToken: "",
+    authTimeoutMs: DEFAULTS.authTimeoutMs,
+    noAuthUser: "",
+    httpHost: "0.0.0.0",
+    httpPort: 0,
+    httpsPort: 0,
+    httpBasePath: "",
+    jetstream: false,
+    storeDir: "",
+  };
+}
