@@ -1,0 +1,488 @@
+/**
+ * One client connection: feeds socket reads to the parser, applies each operation (CONNECT,
+ * SUB, UNSUB, PUB, PING/PONG) with nats-server's rules, and owns the outbound queue, the ping
+ * and authentication timers, and the close path. Transport-agnostic: the socket is any object
+ * with `write` and `end` (TLS and WebSocket later sit under it).
+ * @module
+ */
+import type { Account } from "../accounts/account.ts";
+import { ClosedReason, ERR } from "../protocol/errors.ts";
+import {
+  errLine, infoLine, OK_BYTES, PING_BYTES, PONG_BYTES, writeMsg,
+} from "../protocol/encoder.ts";
+import { decode, Parser, ParseStatus, type ParserHandler, type PubArgs } from "../protocol/parser.ts";
+import { isValidPublishSubject } from "../subjects/subject.ts";
+import {
+  applyConnectJson, type ConnectOptions, ConnectDecodeError, defaultConnectOptions,
+} from "./connect_options.ts";
+import type { ClientContext } from "./context.ts";
+import type { Flushable } from "./flush_queue.ts";
+import { Outbound, type OutboundSocket } from "./outbound.ts";
+import { Subscription } from "./subscription.ts";
+
+/** The transport under a connection. */
+export interface ClientSocket extends OutboundSocket {
+  end(): void;
+  readonly remoteAddress: string;
+  readonly remotePort?: number;
+}
+
+/** How long the first server PING waits after CONNECT (before the regular interval). */
+export const FIRST_CLIENT_PING_INTERVAL_MS = 2000;
+
+export const ConnectionKind = { client: "Client" } as const;
+
+export class ClientConnection implements ParserHandler, Flushable {
+  readonly kind = ConnectionKind.client;
+  readonly outbound = new Outbound();
+  readonly parser: Parser;
+  readonly subscriptions = new Map<string, Subscription<ClientConnection>>();
+  connect: ConnectOptions = defaultConnectOptions();
+  account: Account | null = null;
+  connectReceived = false;
+  flushQueued = false;
+  closed = false;
+  closedReason: ClosedReason | null = null;
+
+  // Counters for /connz.
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  readonly startedAtMs: number;
+  lastActivityMs: number;
+  rttMs = 0;
+
+  #pingsOutstanding = 0;
+  #pingSentAtMs = 0;
+  #firstPongSent = false;
+  #pingTimer: ReturnType<typeof setTimeout> | null = null;
+  #authTimer: ReturnType<typeof setTimeout> | null = null;
+  #writeDeadlineTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly cid: number,
+    readonly socket: ClientSocket,
+    readonly context: ClientContext,
+  ) {
+    const options = context.options;
+    this.parser = new Parser(this, {
+      maxControlLineBytes: options.maxControlLineBytes,
+      maxPayloadBytes: options.maxPayloadBytes,
+      headersSupported: false,
+    });
+    this.startedAtMs = context.clock.nowMs();
+    this.lastActivityMs = this.startedAtMs;
+  }
+
+  /** Sends INFO and arms the timers; called once the socket is open. */
+  start(): void {
+    this.#queueText(infoLine(this.context.infoJson(this)));
+    if (this.context.authRequired()) {
+      this.#authTimer = setTimeout(() => this.#onAuthTimeout(), this.context.options.authTimeoutMs);
+    }
+    this.#armPingTimer(this.#firstPingDelayMs());
+    this.flushOutbound();
+  }
+
+  /** Feeds one socket read. */
+  onData(chunk: Uint8Array): void {
+    if (this.closed) return;
+    this.lastActivityMs = this.context.clock.nowMs();
+    const status = this.parser.parse(chunk);
+    if (status !== ParseStatus.ok) this.#onParseFailure(status);
+  }
+
+  // ---- ParserHandler -------------------------------------------------------------------
+
+  allowOperation(isConnect: boolean): boolean {
+    if (this.closed) return false;
+    if (isConnect || this.connectReceived || !this.context.authRequired()) return true;
+    this.#authViolation();
+    return false;
+  }
+
+  onConnect(json: string): boolean {
+    this.#clearAuthTimer();
+    const firstConnect = !this.connectReceived;
+    try {
+      applyConnectJson(json, this.connect);
+    } catch (error) {
+      if (!(error instanceof ConnectDecodeError)) throw error;
+      this.context.log.error(`${this.#label()} - ${error.message}`);
+      this.close(ClosedReason.protocolViolation);
+      return false;
+    }
+    this.connectReceived = true;
+    const headers = this.connect.headers && !this.context.options.noHeaderSupport;
+    this.parser.setLimits({ headersSupported: headers });
+    if (!firstConnect) this.#dropSubscriptions();
+    const account = this.context.authenticate(this, this.connect);
+    if (account === null || this.connect.account !== "" || this.connect.newAccount) {
+      this.#authViolation();
+      return false;
+    }
+    this.#bindAccount(account);
+    if (this.connect.protocol < 0 || this.connect.protocol > 1) {
+      this.#sendErr(ERR.invalidClientProtocol);
+      this.close(ClosedReason.badClientProtocolVersion);
+      return false;
+    }
+    if (this.connect.noResponders && !headers) {
+      this.#sendErr(ERR.noRespondersRequiresHeaders);
+      this.close(ClosedReason.noRespondersRequiresHeaders);
+      return false;
+    }
+    if (this.connect.verbose) this.#queueBytes(OK_BYTES);
+    this.#armPingTimer(this.#firstPingDelayMs());
+    return true;
+  }
+
+  onPub(args: PubArgs, payload: Uint8Array, start: number, end: number): boolean {
+    const size = end - start;
+    this.inMsgs++;
+    this.inBytes += size;
+    const stats = this.context.stats;
+    stats.inMsgs++;
+    stats.inBytes += size;
+    if (this.connect.verbose) this.#queueBytes(OK_BYTES);
+    const account = this.account ?? this.#bindDefaultAccount();
+    if (account === null) return false;
+    this.context.routeMessage(this, account, args, payload, start, end);
+    return !this.closed;
+  }
+
+  checkPublishSubject(args: PubArgs): void {
+    if (!this.connect.pedantic) return;
+    const subject = decode(args.argBuf, args.subjectStart, args.subjectEnd);
+    if (!isValidPublishSubject(subject)) this.#sendErr(ERR.invalidPublishSubject);
+  }
+
+  onSub(subject: string, queue: string | null, sid: string): boolean {
+    const account = this.account ?? this.#bindDefaultAccount();
+    if (account === null) return false;
+    const options = this.context.options;
+    if (options.maxSubTokens > 0 && subject.split(".").length > options.maxSubTokens) {
+      this.#sendErr(`Permissions Violation for Subscription to "${subject}", too many tokens`);
+      return true;
+    }
+    if (options.maxSubscriptions > 0 && this.subscriptions.size >= options.maxSubscriptions) {
+      this.#sendErr(ERR.maxSubscriptionsExceeded);
+      return true;
+    }
+    if (!this.subscriptions.has(sid)) {
+      const sub = new Subscription<ClientConnection>(this, subject, queue, sid);
+      try {
+        account.sublist.insert(sub);
+      } catch {
+        this.#sendErr(ERR.invalidSubject);
+        return true;
+      }
+      this.subscriptions.set(sid, sub);
+    }
+    if (this.connect.verbose) this.#queueBytes(OK_BYTES);
+    return true;
+  }
+
+  onUnsub(sid: string, maxMsgs: number): boolean {
+    const sub = this.subscriptions.get(sid);
+    if (sub) {
+      if (maxMsgs > 0 && maxMsgs > sub.delivered) {
+        sub.maxMsgs = maxMsgs;
+      } else {
+        this.removeSubscription(sub);
+      }
+    }
+    if (this.connect.verbose) this.#queueBytes(OK_BYTES);
+    return true;
+  }
+
+  onPing(): boolean {
+    this.#queueBytes(PONG_BYTES);
+    if (!this.connectReceived || this.#firstPongSent) return true;
+    this.#firstPongSent = true;
+    if (this.connect.protocol >= 1 && this.account) {
+      // Since 2.12 the first PONG is followed by an INFO naming the bound account.
+      this.#queueText(infoLine(this.context.infoJson(this, {
+        connect_info: true,
+        remote_account: this.account.name,
+      })));
+    }
+    return true;
+  }
+
+  onPong(): boolean {
+    this.#pingsOutstanding = 0;
+    if (this.#pingSentAtMs > 0) {
+      this.rttMs = this.context.clock.nowMs() - this.#pingSentAtMs;
+      this.#pingSentAtMs = 0;
+    }
+    return true;
+  }
+
+  onInfo(_json: string): boolean {
+    return true; // clients may send INFO; nats-server ignores it
+  }
+
+  onErr(text: string): boolean {
+    this.context.log.debug(`${this.#label()} - Client sent -ERR ${text}`);
+    this.close(ClosedReason.parseError);
+    return false;
+  }
+
+  // ---- Delivery ------------------------------------------------------------------------
+
+  /** Queues one message for `sub` (owned by this connection). Returns false if it was dropped. */
+  deliver(
+    sub: Subscription<ClientConnection>, args: PubArgs,
+    payload: Uint8Array, start: number, end: number,
+  ): boolean {
+    if (this.closed) return false;
+    const stripHeaders = args.headerBytes > 0 && !this.headersEnabled();
+    const size = writeMsg(this.outbound, args, sub.sidField, payload, start, end, stripHeaders);
+    this.outMsgs++;
+    this.outBytes += size;
+    const stats = this.context.stats;
+    stats.outMsgs++;
+    stats.outBytes += size;
+    sub.delivered++;
+    if (sub.maxMsgs > 0 && sub.delivered >= sub.maxMsgs) this.removeSubscription(sub);
+    if (this.outbound.pendingBytes > this.context.options.maxPendingBytes) {
+      this.#slowConsumer(ClosedReason.slowConsumerPendingBytes);
+      return false;
+    }
+    this.context.flushQueue.add(this);
+    return true;
+  }
+
+  get echo(): boolean {
+    return this.connect.echo;
+  }
+
+  get noResponders(): boolean {
+    return this.connect.noResponders;
+  }
+
+  /** Answers a request nobody received with a 503 status on the requester's reply subscription. */
+  sendNoResponders(args: PubArgs, subject: string): void {
+    const reply = decode(args.argBuf, args.replyStart, args.replyEnd);
+    const own = this.account?.sublist.match(reply).psubs.find((sub) => sub.owner === this);
+    if (!own) return;
+    // "NATS/1.0 503\r\n" + "Nats-Subject: " + subject + "\r\n" + "\r\n"
+    const headerBytes = 32 + subject.length;
+    this.#queueText(`HMSG ${reply} ${own.sid} ${headerBytes} ${headerBytes}\r\n` +
+      `NATS/1.0 503\r\nNats-Subject: ${subject}\r\n\r\n\r\n`);
+  }
+
+  /** True when the client negotiated headers in CONNECT (and the server allows them). */
+  headersEnabled(): boolean {
+    return this.connect.headers && !this.context.options.noHeaderSupport;
+  }
+
+  /** Queues raw protocol text (INFO updates, errors) and schedules a flush. */
+  sendProtocol(text: string): void {
+    this.#queueText(text);
+  }
+
+  removeSubscription(sub: Subscription<ClientConnection>): void {
+    if (this.subscriptions.get(sub.sid) !== sub) return;
+    this.subscriptions.delete(sub.sid);
+    this.account?.sublist.remove(sub);
+  }
+
+  // ---- Outbound ------------------------------------------------------------------------
+
+  flushOutbound(): void {
+    if (this.closed) return;
+    const outbound = this.outbound;
+    if (outbound.pendingBytes === 0) return;
+    outbound.flush(this.socket, this.context.clock.nowMs());
+    if (outbound.blocked && this.#writeDeadlineTimer === null) {
+      this.#writeDeadlineTimer = setTimeout(
+        () => this.#onWriteDeadline(), this.context.options.writeDeadlineMs,
+      );
+    }
+  }
+
+  /** The socket can take more bytes. */
+  onDrain(): void {
+    if (this.closed) return;
+    this.outbound.flush(this.socket, this.context.clock.nowMs());
+    if (!this.outbound.blocked && this.#writeDeadlineTimer !== null) {
+      clearTimeout(this.#writeDeadlineTimer);
+      this.#writeDeadlineTimer = null;
+    }
+  }
+
+  // ---- Closing -------------------------------------------------------------------------
+
+  /** Closes the connection: flushes what is queued (e.g. a final -ERR), then ends the socket. */
+  close(reason: ClosedReason): void {
+    if (this.closed) return;
+    this.flushOutbound();
+    this.closed = true;
+    this.closedReason = reason;
+    this.#clearTimers();
+    this.#dropSubscriptions();
+    this.outbound.clear();
+    try {
+      this.socket.end();
+    } catch {
+      // The socket may already be gone; the connection is closed either way.
+    }
+    if (this.account) this.account.clientCount--;
+    this.context.onClientClosed(this, reason);
+  }
+
+  /** The peer closed the socket (or it failed). */
+  onSocketClosed(): void {
+    if (!this.closed) this.close(ClosedReason.clientClosed);
+  }
+
+  // ---- Internals -----------------------------------------------------------------------
+
+  #onParseFailure(status: ParseStatus): void {
+    switch (status) {
+      case ParseStatus.unknownOperation:
+        this.#sendErr(ERR.unknownProtocolOperation);
+        this.close(ClosedReason.protocolViolation);
+        break;
+      case ParseStatus.maxControlLine:
+        this.#sendErr(ERR.maxControlLineExceeded);
+        this.close(ClosedReason.maxControlLineExceeded);
+        break;
+      case ParseStatus.maxPayload:
+        this.#sendErr(ERR.maxPayloadViolation);
+        this.close(ClosedReason.maxPayloadExceeded);
+        break;
+      case ParseStatus.protocolViolation:
+      case ParseStatus.headersNotSupported:
+        this.close(ClosedReason.protocolViolation);
+        break;
+      case ParseStatus.refused:
+      case ParseStatus.stopped:
+        break; // the handler already answered and closed
+    }
+  }
+
+  #authViolation(): void {
+    this.context.log.error(`${this.#label()} - authentication error`);
+    this.#sendErr(ERR.authorizationViolation);
+    this.close(ClosedReason.authenticationFailure);
+  }
+
+  #onAuthTimeout(): void {
+    this.#authTimer = null;
+    if (this.closed || this.connectReceived) return;
+    this.#sendErr(ERR.authenticationTimeout);
+    this.close(ClosedReason.authenticationTimeout);
+  }
+
+  #onWriteDeadline(): void {
+    this.#writeDeadlineTimer = null;
+    if (this.closed || !this.outbound.blocked) return;
+    this.#slowConsumer(ClosedReason.slowConsumerWriteDeadline);
+  }
+
+  #slowConsumer(reason: ClosedReason): void {
+    this.context.stats.slowConsumers++;
+    this.context.log.info(`${this.#label()} - Slow Consumer Detected: ${reason}`);
+    // Queued data is dropped, not flushed: the point is to stop spending memory on this client.
+    this.outbound.clear();
+    this.close(reason);
+  }
+
+  #bindDefaultAccount(): Account | null {
+    // Operations before CONNECT on a server without auth run in the default account.
+    const account = this.context.authenticate(this, this.connect);
+    if (account === null) {
+      this.#authViolation();
+      return null;
+    }
+    this.#bindAccount(account);
+    return account;
+  }
+
+  #bindAccount(account: Account): void {
+    if (this.account === account) return;
+    if (this.account) this.account.clientCount--;
+    this.account = account;
+    account.clientCount++;
+  }
+
+  #dropSubscriptions(): void {
+    const sublist = this.account?.sublist;
+    if (sublist) for (const sub of this.subscriptions.values()) sublist.remove(sub);
+    this.subscriptions.clear();
+  }
+
+  #firstPingDelayMs(): number {
+    const interval = this.context.options.pingIntervalMs;
+    if (this.context.options.disableShortFirstPing || interval <= FIRST_CLIENT_PING_INTERVAL_MS) {
+      return interval;
+    }
+    // Up to 20% jitter so that many clients connecting together do not ping together.
+    return FIRST_CLIENT_PING_INTERVAL_MS + Math.floor(Math.random() * FIRST_CLIENT_PING_INTERVAL_MS / 5);
+  }
+
+  #armPingTimer(delayMs: number): void {
+    if (this.#pingTimer !== null) clearTimeout(this.#pingTimer);
+    this.#pingTimer = setTimeout(() => this.#onPingTimer(), delayMs);
+    // Timers must not keep a shutting-down process alive.
+    (this.#pingTimer as { unref?: () => void }).unref?.();
+  }
+
+  #onPingTimer(): void {
+    this.#pingTimer = null;
+    if (this.closed) return;
+    const options = this.context.options;
+    const now = this.context.clock.nowMs();
+    const recentlyActive = now - this.lastActivityMs < options.pingIntervalMs && this.rttMs > 0;
+    if (!recentlyActive) {
+      if (this.#pingsOutstanding + 1 > options.pingMax) {
+        this.context.stats.staleConnections++;
+        this.#sendErr(ERR.staleConnection);
+        this.close(ClosedReason.staleConnection);
+        return;
+      }
+      this.#pingsOutstanding++;
+      this.#pingSentAtMs = now;
+      this.#queueBytes(PING_BYTES);
+    }
+    this.#armPingTimer(options.pingIntervalMs);
+  }
+
+  #clearAuthTimer(): void {
+    if (this.#authTimer !== null) clearTimeout(this.#authTimer);
+    this.#authTimer = null;
+  }
+
+  #clearTimers(): void {
+    this.#clearAuthTimer();
+    if (this.#pingTimer !== null) clearTimeout(this.#pingTimer);
+    if (this.#writeDeadlineTimer !== null) clearTimeout(this.#writeDeadlineTimer);
+    this.#pingTimer = null;
+    this.#writeDeadlineTimer = null;
+  }
+
+  #sendErr(text: string): void {
+    this.#queueText(errLine(text));
+  }
+
+  #queueBytes(bytes: Uint8Array): void {
+    if (this.closed) return;
+    this.outbound.append(bytes);
+    this.context.flushQueue.add(this);
+  }
+
+  #queueText(text: string): void {
+    if (this.closed) return;
+    const bytes = new TextEncoder().encode(text);
+    this.outbound.append(bytes);
+    this.context.flushQueue.add(this);
+  }
+
+  #label(): string {
+    return `${this.socket.remoteAddress}:${this.socket.remotePort ?? 0} - cid:${this.cid}`;
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The server: owns the options, accounts, client connections and listeners, and the lifecycle
+ * (start, lame duck, shutdown). Socket code lives in listener_bun.ts; protocol handling in
+ * client/; message routing in delivery.ts.
+ * @module
+ */
+import { unlinkSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { hostname as osHostname, networkInterfaces } from "node:os";
+import { timingSafeEqual } from "node:crypto";
+import { Account, GLOBAL_ACCOUNT_NAME } from "../accounts/account.ts";
+import { ClientConnection, type ClientSocket } from "../client/connection.ts";
+import type { ConnectOptions } from "../client/connect_options.ts";
+import { type ClientContext, type Clock, TrafficStats } from "../client/context.ts";
+import { FlushQueue } from "../client/flush_queue.ts";
+import { ClosedReason, ERR } from "../protocol/errors.ts";
+import { errLine, infoLine } from "../protocol/encoder.ts";
+import type { PubArgs } from "../protocol/parser.ts";
+import { newServerId } from "../util/nkey_id.ts";
+import { routeMessage } from "./delivery.ts";
+import { listenClients, type Listener } from "./listener_bun.ts";
+import { Logger } from "./logger.ts";
+import type { Options } from "./options.ts";
+import { NATS_SERVER_VERSION, NATSD_VERSION, PROTOCOL_VERSION, RUNTIME_VERSION } from "./version.ts";
+import { ClosedClientRing, type ClosedClientInfo } from "./closed_clients.ts";
+
+const monotonicClock: Clock = { nowMs: () => performance.now() };
+
+export class Server implements ClientContext {
+  readonly id = newServerId();
+  readonly name: string;
+  readonly flushQueue = new FlushQueue();
+  readonly stats = new TrafficStats();
+  readonly clock: Clock = monotonicClock;
+  readonly globalAccount: Account;
+  readonly accounts = new Map<string, Account>();
+  readonly clients = new Map<number, ClientConnection>();
+  readonly closedClients: ClosedClientRing;
+  readonly startedAt = new Date();
+  totalConnections = 0;
+  lameDuck = false;
+  #nextCid = 1;
+  #listener: Listener | null = null;
+  #shutdownPromise: Promise<void> | null = null;
+  #portsFile = "";
+
+  constructor(public options: Options, readonly log: Logger) {
+    this.name = options.serverName || this.id;
+    this.globalAccount = new Account(GLOBAL_ACCOUNT_NAME);
+    this.accounts.set(this.globalAccount.name, this.globalAccount);
+    this.closedClients = new ClosedClientRing(options.maxClosedClients);
+  }
+
+  /** The bound client port (useful with port -1). */
+  get port(): number {
+    return this.#listener?.port ?? 0;
+  }
+
+  get running(): boolean {
+    return this.#listener !== null && this.#shutdownPromise === null;
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    this.log.info(`Starting nats-server`);
+    this.log.info(`  Version:  ${NATS_SERVER_VERSION} (natsd ${NATSD_VERSION})`);
+    this.log.info(`  Runtime:  ${RUNTIME_VERSION}`);
+    this.log.info(`  Name:     ${this.name}`);
+    this.log.info(`  ID:       ${this.id}`);
+    if (o.configFile) this.log.info(`Using configuration file: ${o.configFile}`);
+    if (o.pidFile) writeFileSync(o.pidFile, String(process.pid));
+    this.#listener = listenClients(this, o.host, o.port === -1 ? 0 : o.port);
+    this.log.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
+    if (o.portsFileDir) this.#writePortsFile();
+    this.log.info("Server is ready");
+  }
+
+  // ---- ClientContext -------------------------------------------------------------------
+
+  /** Called by the listener for each accepted socket. Returns null when refused. */
+  acceptClient(socket: ClientSocket): ClientConnection | null {
+    const client = new ClientConnection(this.#nextCid++, socket, this);
+    if (this.lameDuck || this.#shutdownPromise) {
+      socket.end();
+      return null;
+    }
+    this.totalConnections++;
+    if (this.clients.size >= this.options.maxConnections) {
+      // Go sends its INFO first, then refuses.
+      socket.write(new TextEncoder().encode(infoLine(this.infoJson(client)) +
+        errLine(ERR.maxConnectionsExceeded)));
+      socket.end();
+      this.closedClients.add(closedInfoOf(client, ClosedReason.maxConnectionsExceeded, this));
+      return null;
+    }
+    this.clients.set(client.cid, client);
+    client.start();
+    return client;
+  }
+
+  infoJson(client: ClientConnection, extra: Record<string, unknown> = {}): string {
+    const o = this.options;
+    const info: Record<string, unknown> = {
+      server_id: this.id,
+      server_name: this.name,
+      version: NATS_SERVER_VERSION,
+      proto: PROTOCOL_VERSION,
+      go: RUNTIME_VERSION,
+      host: o.host,
+      port: this.port,
+      headers: !o.noHeaderSupport,
+      ...(this.authRequired() ? { auth_required: true } : {}),
+      max_payload: o.maxPayloadBytes,
+      client_id: client.cid,
+      client_ip: client.socket.remoteAddress,
+      ...(this.lameDuck ? { ldm: true } : {}),
+      ...extra,
+    };
+    return JSON.stringify(info);
+  }
+
+  authRequired(): boolean {
+    const o = this.options;
+    return o.username !== "" || o.authToken !== "";
+  }
+
+  authenticate(_client: ClientConnection, connect: ConnectOptions): Account | null {
+    const o = this.options;
+    if (o.authToken !== "") {
+      return secretsEqual(connect.authToken, o.authToken) ? this.globalAccount : null;
+    }
+    if (o.username !== "") {
+      const ok = secretsEqual(connect.user, o.username) && secretsEqual(connect.pass, o.password);
+      return ok ? this.globalAccount : null;
+    }
+    return this.globalAccount;
+  }
+
+  routeMessage(
+    sender: ClientConnection, account: Account, args: PubArgs,
+    payload: Uint8Array, start: number, end: number,
+  ): void {
+    routeMessage(sender, account, args, payload, start, end);
+  }
+
+  onClientClosed(client: ClientConnection, reason: ClosedReason): void {
+    if (!this.clients.delete(client.cid)) return;
+    this.closedClients.add(closedInfoOf(client, reason, this));
+    this.log.debug(`${client.socket.remoteAddress} - cid:${client.cid} - ` +
+      `Client connection closed: ${reason}`);
+  }
+
+  // ---- Lifecycle -----------------------------------------------------------------------
+
+  /** Stops accepting, closes every client and removes the pid and ports files. */
+  shutdown(): Promise<void> {
+    if (this.#shutdownPromise) return this.#shutdownPromise;
+    this.#shutdownPromise = this.#shutdown();
+    return this.#shutdownPromise;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.log.info("Initiating Shutdown...");
+    this.#listener?.stop();
+    for (const client of [...this.clients.values()]) client.close(ClosedReason.serverShutdown);
+    this.flushQueue.flushAll();
+    if (this.options.pidFile) tryUnlink(this.options.pidFile);
+    if (this.#portsFile) tryUnlink(this.#portsFile);
+    this.log.info("Server Exiting..");
+  }
+
+  /**
+   * Lame duck mode (SIGUSR2): stop accepting, tell clients (INFO ldm:true) so they reconnect
+   * elsewhere, wait the grace period, close clients spread over the duration, then shut down.
+   */
+  async enterLameDuckMode(): Promise<void> {
+    if (this.lameDuck || this.#shutdownPromise) return;
+    this.lameDuck = true;
+    const o = this.options;
+    this.log.info("Entering lame duck mode, stop accepting new clients");
+    this.#listener?.stop();
+    for (const client of this.clients.values()) {
+      client.sendProtocol(infoLine(this.infoJson(client)));
+    }
+    await delay(o.lameDuckGracePeriodMs);
+    const clients = [...this.clients.values()];
+    const spreadMs = Math.max(o.lameDuckDurationMs - o.lameDuckGracePeriodMs, 0);
+    const perClientMs = clients.length > 0 ? spreadMs / clients.length : 0;
+    for (const client of clients) {
+      client.close(ClosedReason.serverShutdown);
+      if (perClientMs >= 1) await delay(perClientMs);
+    }
+    await this.shutdown();
+  }
+
+  #writePortsFile(): void {
+    const exe = process.env.NATSD_EXE_NAME || "natsd";
+    this.#portsFile = join(this.options.portsFileDir, `${basename(exe)}_${process.pid}.ports`);
+    const ports = { nats: clientUrls(this.options.host, this.port) };
+    writeFileSync(this.#portsFile, JSON.stringify(ports));
+  }
+}
+
+function closedInfoOf(client: ClientConnection, reason: ClosedReason, server: Server): ClosedClientInfo {
+  return {
+    cid: client.cid,
+    ip: client.socket.remoteAddress,
+    port: client.socket.remotePort ?? 0,
+    startedAtMs: client.startedAtMs,
+    closedAtMs: server.clock.nowMs(),
+    reason,
+    name: client.connect.name,
+    lang: client.connect.lang,
+    version: client.connect.version,
+    inMsgs: client.inMsgs,
+    outMsgs: client.outMsgs,
+    inBytes: client.inBytes,
+    outBytes: client.outBytes,
+    account: client.account?.name ?? "",
+  };
+}
+
+function secretsEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** The URLs a client can use, as Go lists them: every local address for a wildcard host. */
+function clientUrls(host: string, port: number): string[] {
+  if (host !== "0.0.0.0" && host !== "::" && host !== "") return [`nats://${hostPort(host, port)}`];
+  const urls: string[] = [];
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.family === "IPv4") urls.push(`nats://${hostPort(address.address, port)}`);
+    }
+  }
+  return urls.length > 0 ? urls : [`nats://${hostPort(osHostname(), port)}`];
+}
+
+function tryUnlink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone: nothing to clean up.
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
