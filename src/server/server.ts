@@ -152,6 +152,20 @@ export class Server implements ClientContext {
 
   // ---- Lifecycle -----------------------------------------------------------------------
 
+  /** SIGHUP: re-reads the configuration file and applies what may change at run time. */
+  reload(): void {
+    if (!this.options.configFile) {
+      this.log.error("Failed to reload server configuration: can only reload config when a " +
+        "file is provided using -c or --config");
+      return;
+    }
+    this.log.error("Failed to reload server configuration: reload is not available yet");
+  }
+
+  reopenLog(): void {
+    this.log.reopen();
+  }
+
   /** Stops accepting, closes every client and removes the pid and ports files. */
   shutdown(): Promise<void> {
     if (this.#shutdownPromise) return this.#shutdownPromise;
