@@ -140,6 +140,15 @@ export class Parser {
       const b = buf[i];
       switch (this.#state) {
         case S.Start: {
+          // Fast path for the most common operation: "PUB " whole in this chunk.
+          if ((b | 0x20) === 0x70 && i + 3 < length && (buf[i + 1] | 0x20) === 0x75 &&
+            (buf[i + 2] | 0x20) === 0x62 && (buf[i + 3] === SPACE || buf[i + 3] === TAB)) {
+            if (!this.#handler.allowOperation(false)) return ParseStatus.refused;
+            this.#op = Op.Pub;
+            this.#state = S.ArgSpace;
+            i += 3;
+            break;
+          }
           const op = opForFirstByte(b);
           if (!this.#handler.allowOperation(op === Op.Connect)) return ParseStatus.refused;
           if (op === Op.None) return ParseStatus.unknownOperation;
@@ -169,14 +178,20 @@ export class Parser {
           if (b !== SPACE && b !== TAB) return ParseStatus.unknownOperation;
           this.#state = S.ArgSpace;
           break;
-        case S.ArgSpace:
+        case S.ArgSpace: {
           if (b === SPACE || b === TAB) break;
           this.#state = S.Arg;
           this.#argStart = i;
           this.#argSplit = false;
-          this.#drop = 0;
-          i--; // re-read this byte in the Arg state
+          // Find the line end natively instead of visiting each byte; like Go, a CR anywhere
+          // in the line drops the byte before the LF.
+          const lf = buf.indexOf(LF, i);
+          const lineEnd = lf < 0 ? length : lf;
+          const cr = buf.indexOf(CR, i);
+          this.#drop = cr >= 0 && cr < lineEnd ? 1 : 0;
+          i = lineEnd - 1; // the next iteration reads the LF in the Arg state
           break;
+        }
         case S.Arg:
           if (b === CR) {
             this.#drop = 1;

@@ -5,7 +5,7 @@
  * Ports come from the OS (`-p -1`) and are read back from the ports file.
  * @module
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -86,7 +86,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`Server failed to start: ${logLines.join("\n")}`);
   }
-  const port = readPort(dir, proc.pid);
+  const port = await waitForPort(dir, proc.pid, exited);
   return {
     host: "127.0.0.1", port, url: `nats://127.0.0.1:${port}`, pid: proc.pid, process: proc, dir,
     log: () => logLines.join("\n"),
@@ -101,11 +101,32 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
 }
 
-function readPort(dir: string, pid: number): number {
-  const file = readdirSync(dir).find((name) => name.endsWith(`_${pid}.ports`));
-  if (!file) throw new Error(`No ports file for pid ${pid} in ${dir}`);
-  const ports = JSON.parse(readFileSync(join(dir, file), "utf8")) as { nats: string[] };
-  return Number(new URL(ports.nats[0]).port);
+/** Resolves with the client port from the ports file, waiting for the file to appear. */
+async function waitForPort(dir: string, pid: number, exited: Promise<number>): Promise<number> {
+  const read = (): number | null => {
+    const file = readdirSync(dir).find((name) => name.endsWith(`_${pid}.ports`));
+    if (!file) return null;
+    try {
+      const ports = JSON.parse(readFileSync(join(dir, file), "utf8")) as { nats: string[] };
+      return Number(new URL(ports.nats[0]).port);
+    } catch {
+      return null; // still being written
+    }
+  };
+  const watcher = watch(dir);
+  try {
+    for (;;) {
+      const port = read();
+      if (port !== null) return port;
+      const changed = new Promise<void>((resolve) => watcher.once("change", () => resolve()));
+      const gone = exited.then(() => {
+        throw new Error(`Server exited before writing its ports file in ${dir}`);
+      });
+      await Promise.race([changed, gone]);
+    }
+  } finally {
+    watcher.close();
+  }
 }
 
 async function pumpLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void) {
