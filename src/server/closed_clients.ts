@@ -20,6 +20,23 @@ export interface ClosedClientInfo {
   inBytes: number;
   outBytes: number;
   account: string;
+  /** For /connz (optional so older producers still type-check). */
+  lastActivityMs?: number;
+  rttMs?: number;
+  /** Raw auth user (nkey, user name, or "[REDACTED]" for a token). */
+  user?: string;
+  /** The subscriptions held when the connection closed. */
+  subscriptions?: readonly ClosedSubscription[];
+}
+
+/** What /connz?subs=detail shows of a closed connection's subscription. */
+export interface ClosedSubscription {
+  readonly subject: string;
+  readonly queue: string | null;
+  readonly sid: string;
+  readonly delivered: number;
+  readonly maxMsgs: number;
+  readonly owner: { readonly cid: number };
 }
 
 export class ClosedClientRing {
