@@ -24,6 +24,8 @@ export const DEFAULTS = {
   lameDuckGracePeriodMs: 10 * 1000,
   maxClosedClients: 10000,
   httpPortConventional: 8222,
+  connectErrorReports: 3600,
+  reconnectErrorReports: 1,
 } as const;
 
 export interface Options {
@@ -84,6 +86,19 @@ export interface Options {
   // JetStream
   jetstream: boolean;
   storeDir: string;
+
+  // Remaining nats-server keys of the identity/logging/limits/process sections (config/)
+  serverTags: string[];
+  serverMetadata: Record<string, string>;
+  featureFlags: Record<string, boolean>;
+  traceHeaders: boolean;
+  connectErrorReports: number;
+  reconnectErrorReports: number;
+  writeTimeoutPolicy: "default" | "close" | "retry";
+  noFastProducerStall: boolean;
+  noSublistCache: boolean;
+  profPort: number;
+  profBlockRate: number;
 }
 
 export function defaultOptions(): Options {
@@ -131,5 +146,16 @@ export function defaultOptions(): Options {
     httpBasePath: "",
     jetstream: false,
     storeDir: "",
+    serverTags: [],
+    serverMetadata: {},
+    featureFlags: {},
+    traceHeaders: false,
+    connectErrorReports: DEFAULTS.connectErrorReports,
+    reconnectErrorReports: DEFAULTS.reconnectErrorReports,
+    writeTimeoutPolicy: "default",
+    noFastProducerStall: false,
+    noSublistCache: false,
+    profPort: 0,
+    profBlockRate: 0,
   };
 }
