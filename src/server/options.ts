@@ -140,7 +140,8 @@ export function defaultOptions(): Options {
     authToken: "",
     authTimeoutMs: DEFAULTS.authTimeoutMs,
     noAuthUser: "",
-    httpHost: "0.0.0.0",
+    // Empty: the monitor binds the client host, as nats-server defaults it.
+    httpHost: "",
     httpPort: 0,
     httpsPort: 0,
     httpBasePath: "",
