@@ -27,6 +27,14 @@ export interface ClientSocket extends OutboundSocket {
   readonly remotePort?: number;
 }
 
+/** Traced payloads are cut to this many bytes. */
+const TRACED_PAYLOAD_BYTES_MAX = 256;
+
+/** Hides passwords and tokens in traced CONNECT lines, as nats-server does. */
+function redactSecrets(json: string): string {
+  return json.replace(/"(pass|auth_token|sig)"\s*:\s*"(?:[^"\\]|\\.)*"/g, '"$1":"[REDACTED]"');
+}
+
 /** How long the first server PING waits after CONNECT (before the regular interval). */
 export const FIRST_CLIENT_PING_INTERVAL_MS = 2000;
 
@@ -103,6 +111,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   }
 
   onConnect(json: string): boolean {
+    if (this.#tracing) this.#traceIn("CONNECT", redactSecrets(json));
     this.#clearAuthTimer();
     const firstConnect = !this.connectReceived;
     try {
@@ -140,6 +149,7 @@ export class ClientConnection implements ParserHandler, Flushable {
 
   onPub(args: PubArgs, payload: Uint8Array, start: number, end: number): boolean {
     const size = end - start;
+    if (this.#tracing) this.#tracePub(args, payload, start, end);
     this.inMsgs++;
     this.inBytes += size;
     const stats = this.context.stats;
@@ -159,6 +169,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   }
 
   onSub(subject: string, queue: string | null, sid: string): boolean {
+    if (this.#tracing) this.#traceIn("SUB", queue ? `${subject} ${queue} ${sid}` : `${subject} ${sid}`);
     const account = this.account ?? this.#bindDefaultAccount();
     if (account === null) return false;
     const options = this.context.options;
@@ -185,6 +196,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   }
 
   onUnsub(sid: string, maxMsgs: number): boolean {
+    if (this.#tracing) this.#traceIn("UNSUB", maxMsgs >= 0 ? `${sid} ${maxMsgs}` : sid);
     const sub = this.subscriptions.get(sid);
     if (sub) {
       if (maxMsgs > 0 && maxMsgs > sub.delivered) {
@@ -198,6 +210,10 @@ export class ClientConnection implements ParserHandler, Flushable {
   }
 
   onPing(): boolean {
+    if (this.#tracing) {
+      this.#traceIn("PING", "");
+      this.#traceOut("PONG");
+    }
     this.#queueBytes(PONG_BYTES);
     if (!this.connectReceived || this.#firstPongSent) return true;
     this.#firstPongSent = true;
@@ -212,6 +228,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   }
 
   onPong(): boolean {
+    if (this.#tracing) this.#traceIn("PONG", "");
     this.#pingsOutstanding = 0;
     if (this.#pingSentAtMs > 0) {
       this.rttMs = this.context.clock.nowMs() - this.#pingSentAtMs;
@@ -269,7 +286,7 @@ export class ClientConnection implements ParserHandler, Flushable {
     const own = this.account?.sublist.match(reply).psubs.find((sub) => sub.owner === this);
     if (!own) return;
     // "NATS/1.0 503\r\n" + "Nats-Subject: " + subject + "\r\n" + "\r\n"
-    const headerBytes = 32 + subject.length;
+    const headerBytes = 32 + Buffer.byteLength(subject);
     this.#queueText(`HMSG ${reply} ${own.sid} ${headerBytes} ${headerBytes}\r\n` +
       `NATS/1.0 503\r\nNats-Subject: ${subject}\r\n\r\n\r\n`);
   }
@@ -466,6 +483,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   }
 
   #sendErr(text: string): void {
+    if (this.#tracing) this.#traceOut(`-ERR '${text}'`);
     this.#queueText(errLine(text));
   }
 
@@ -480,6 +498,29 @@ export class ClientConnection implements ParserHandler, Flushable {
     const bytes = new TextEncoder().encode(text);
     this.outbound.append(bytes);
     this.context.flushQueue.add(this);
+  }
+
+  get #tracing(): boolean {
+    return this.context.log.traceEnabled;
+  }
+
+  #traceIn(op: string, arg: string): void {
+    this.context.log.trace(`${this.#label()} - "<<- [${arg ? `${op} ${arg}` : op}]"`);
+  }
+
+  #traceOut(line: string): void {
+    this.context.log.trace(`${this.#label()} - "->> [${line}]"`);
+  }
+
+  #tracePub(args: PubArgs, payload: Uint8Array, start: number, end: number): void {
+    const subject = decode(args.argBuf, args.subjectStart, args.subjectEnd);
+    const reply = decode(args.argBuf, args.replyStart, args.replyEnd);
+    const sizes = args.headerBytes >= 0 ? `${args.headerBytes} ${end - start}` : `${end - start}`;
+    const op = args.headerBytes >= 0 ? "HPUB" : "PUB";
+    this.#traceIn(op, reply ? `${subject} ${reply} ${sizes}` : `${subject} ${sizes}`);
+    const shown = payload.subarray(start, Math.min(end, start + TRACED_PAYLOAD_BYTES_MAX));
+    this.context.log.trace(`${this.#label()} - "<<- MSG_PAYLOAD: [${JSON.stringify(
+      new TextDecoder().decode(shown)).slice(1, -1)}]"`);
   }
 
   #label(): string {

@@ -174,7 +174,7 @@ describe("headers", () => {
     // Since 2.10 the status carries the original subject (2.9 sends only the status line).
     const expected = isGoServer()
       ? "HMSG _INBOX.x 1 16 16\r\nNATS/1.0 503\r\n\r\n\r\n"
-      : "HMSG _INBOX.x 1 44 44\r\nNATS/1.0 503\r\nNats-Subject: nobody.home\r\n\r\n\r\n";
+      : "HMSG _INBOX.x 1 43 43\r\nNATS/1.0 503\r\nNats-Subject: nobody.home\r\n\r\n\r\n";
     expect(got).toBe(expected);
   });
 
