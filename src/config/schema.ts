@@ -75,26 +75,26 @@ function expectedText(schema: Schema): string {
 
 /** Checks `node` against `schema`, reporting problems; `path` names the value in messages. */
 export function validate(node: ConfigNode, schema: Schema, path: string, report: SchemaReport,
-  depth = 0): void {
+  depth = 0, keyPos: Position = node.pos): void {
   assert(depth <= 64, "schema: validation depth is bounded by the schema");
   if (!acceptedKinds(schema).includes(node.kind)) {
-    report.error(node.pos, `'${path}' must be ${expectedText(schema)}, got ${describeNode(node)}`);
+    report.error(keyPos, `'${path}' must be ${expectedText(schema)}, got ${describeNode(node)}`);
     return;
   }
   switch (schema.type) {
     case "duration":
-      if (node.kind === "string") checkDuration(node.value, node.pos, path, report);
+      if (node.kind === "string") checkDuration(node.value, keyPos, path, report);
       return;
     case "enum":
       if (node.kind === "string" && !schema.values.includes(node.value.toLowerCase())) {
-        report.error(node.pos, `'${path}' must be ${expectedText(schema)}, got ` +
+        report.error(keyPos, `'${path}' must be ${expectedText(schema)}, got ` +
           describeNode(node));
       }
       return;
     case "oneOf": {
       const branch = schema.options.find((o) => acceptedKinds(o).includes(node.kind));
       assert(branch !== undefined, "schema: a oneOf branch accepts the kind");
-      validate(node, branch, path, report, depth + 1);
+      validate(node, branch, path, report, depth + 1, keyPos);
       return;
     }
     case "list":
@@ -110,7 +110,7 @@ export function validate(node: ConfigNode, schema: Schema, path: string, report:
           if (!entry.usedAsVariable) report.unknown(`${path}.${key}`, entry.keyPos);
           continue;
         }
-        validate(entry.value, child, `${path}.${key}`, report, depth + 1);
+        validate(entry.value, child, `${path}.${key}`, report, depth + 1, entry.keyPos);
       }
       return;
   }

@@ -1,0 +1,60 @@
+/**
+ * Which config keys ask for something natsd cannot do yet. The server says so once, clearly,
+ * instead of ignoring them. Edit this table as features land: a key listed here is still
+ * parsed, type-checked and kept in the raw tree (and, where Options has a field, mapped).
+ * Keys are canonical top-level names; aliases map to them in options_from_config.ts.
+ * @module
+ */
+
+export const FEATURE_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
+  ["authorization.users", "multi-user authorization"],
+  ["authorization.permissions", "permissions"],
+  ["authorization.default_permissions", "permissions"],
+  ["authorization.auth_callout", "auth callout"],
+  ["authorization.nkey", "nkey authentication"],
+  ["authorization.account", "accounts"],
+  ["authorization.proxy_required", "trusted proxies"],
+  ["accounts", "accounts"],
+  ["no_auth_user", "multi-user authorization (no_auth_user)"],
+  ["system_account", "the system account"],
+  ["default_sentinel", "JWT authentication (default_sentinel)"],
+  ["tls", "TLS"],
+  ["allow_non_tls", "TLS"],
+  ["ocsp", "OCSP stapling"],
+  ["ocsp_cache", "OCSP stapling"],
+  ["operator", "operator mode (JWT)"],
+  ["trusted", "operator mode (JWT)"],
+  ["resolver", "account resolvers"],
+  ["resolver_tls", "account resolvers"],
+  ["resolver_preload", "account resolvers"],
+  ["resolver_pinned_accounts", "account resolvers"],
+  ["mappings", "subject mappings"],
+  ["cluster", "clustering (routes)"],
+  ["gateway", "gateways (super-clusters)"],
+  ["leafnodes", "leaf nodes"],
+  ["jetstream", "JetStream"],
+  ["default_js_domain", "JetStream domains"],
+  ["websocket", "WebSocket"],
+  ["mqtt", "MQTT"],
+  ["proxies", "trusted proxies"],
+  ["proxy_protocol", "the PROXY protocol"],
+  ["http", "monitoring endpoints"],
+  ["https", "monitoring endpoints"],
+  ["http_port", "monitoring endpoints"],
+  ["https_port", "monitoring endpoints"],
+  ["http_base_path", "monitoring endpoints"],
+  ["prof_port", "profiling"],
+  ["prof_block_rate", "profiling"],
+]);
+
+/** Command-line flags (canonical long name) for features natsd does not have yet. */
+export const FLAG_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
+  ["tls", "TLS"], ["tlscert", "TLS"], ["tlskey", "TLS"], ["tlsverify", "TLS"],
+  ["tlscacert", "TLS"],
+  ["routes", "clustering (routes)"], ["cluster", "clustering (routes)"],
+  ["cluster_name", "clustering (routes)"], ["no_advertise", "clustering (routes)"],
+  ["cluster_advertise", "clustering (routes)"], ["connect_retries", "clustering (routes)"],
+  ["profile", "profiling"],
+  ["jetstream", "JetStream"],
+  ["http_port", "monitoring endpoints"], ["https_port", "monitoring endpoints"],
+]);

@@ -1,0 +1,577 @@
+/**
+ * Maps a parsed config onto natsd's Options, with nats-server's types, units and range checks
+ * (durations become milliseconds, sizes bytes). Keys for features natsd does not have yet are
+ * type-checked against their schema, kept in the raw tree and listed as `unsupported`.
+ * Unknown keys are warnings with their position; in check mode (`-t`) every warning is an
+ * error, as in nats-server.
+ * @module
+ */
+import { defaultOptions, type Options } from "../server/options.ts";
+import { configDigest } from "./digest.ts";
+import { DurationError, formatDurationMs, parseDurationMs } from "./duration.ts";
+import {
+  ConfigError, ConfigErrors, type ConfigWarning, NO_POSITION, type Position,
+} from "./errors.ts";
+import * as features from "./feature_schemas.ts";
+import { FEATURE_NOT_AVAILABLE } from "./feature_status.ts";
+import { type ConfigSource, parseConfig, parseConfigFile, systemSource } from "./parser.ts";
+import { bool, dict, type Schema, strOrList, str, validate } from "./schema.ts";
+import {
+  type ConfigEntry, type ConfigKind, type ConfigNode, describeNode, kindName, type MapNode,
+} from "./values.ts";
+
+export interface UnsupportedKey {
+  /** Config key, dotted for sub-keys (e.g. "authorization.users"). */
+  key: string;
+  position: Position;
+  /** The missing feature, for the "not available yet" message. */
+  feature: string;
+}
+
+export interface MappedConfig {
+  options: Partial<Options>;
+  /** Where each option was set in the file. */
+  positions: Partial<Record<keyof Options, Position>>;
+  warnings: ConfigWarning[];
+  unsupported: UnsupportedKey[];
+  errors: ConfigError[];
+}
+
+export interface LoadedConfig {
+  options: Partial<Options>;
+  positions: Partial<Record<keyof Options, Position>>;
+  warnings: ConfigWarning[];
+  unsupported: UnsupportedKey[];
+  /** The whole parsed file, for subsystems that read their own blocks (auth, JetStream, …). */
+  raw: MapNode;
+  /** `sha256:<hex>`, as `nats-server -t` prints it. */
+  digest: string;
+}
+
+export interface LoadOptions {
+  /** `-t`: warnings (unknown keys, integer durations, …) become errors. */
+  checkMode?: boolean;
+  source?: ConfigSource;
+}
+
+/** Reads, parses and maps a config file. Throws ConfigErrors listing every problem. */
+export function loadConfigFile(path: string, options: LoadOptions = {}): LoadedConfig {
+  let raw: MapNode;
+  try {
+    raw = parseConfigFile(path, options.source ?? systemSource);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigErrors([error]);
+    throw error;
+  }
+  return finishLoad(raw, options);
+}
+
+/** As loadConfigFile, for config text (`file` names it in positions and anchors includes). */
+export function loadConfigText(text: string, options: LoadOptions & { file?: string } = {}):
+  LoadedConfig {
+  let raw: MapNode;
+  try {
+    raw = parseConfig(text, { file: options.file, source: options.source });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigErrors([error]);
+    throw error;
+  }
+  return finishLoad(raw, options);
+}
+
+function finishLoad(raw: MapNode, options: LoadOptions): LoadedConfig {
+  const mapped = optionsFromConfig(raw, { checkMode: options.checkMode ?? false });
+  if (mapped.errors.length > 0) throw new ConfigErrors(mapped.errors);
+  const { errors: _, ...rest } = mapped;
+  return { ...rest, raw, digest: configDigest(raw) };
+}
+
+/** Maps the top-level map of a parsed config; problems are returned, not thrown. */
+export function optionsFromConfig(root: MapNode, { checkMode = false } = {}): MappedConfig {
+  const m = new Mapper();
+  if (root.entries.size === 0) m.warn(root.pos, "config has no values or is empty");
+  for (const entry of root.entries.values()) {
+    const handler = HANDLERS.get(entry.key.toLowerCase());
+    if (handler !== undefined) handler(m, entry);
+    else if (!entry.usedAsVariable) m.unknown(entry.key, entry.keyPos);
+  }
+  const effective = { ...defaultOptions(), ...m.options };
+  m.errors.push(...validateOptions(effective, m.positions));
+  if (checkMode) {
+    m.errors.push(...m.warnings.map((w) => new ConfigError(w.position, w.reason)));
+    m.warnings = [];
+  }
+  return m.result();
+}
+
+/** Checks between options (nats-server's validateOptions, for the parts natsd has). */
+export function validateOptions(o: Options,
+  positions: Partial<Record<keyof Options, Position>> = {}): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const at = (...keys: (keyof Options)[]) =>
+    keys.map((k) => positions[k]).find((p) => p !== undefined) ?? NO_POSITION;
+  if (o.maxPayloadBytes > o.maxPendingBytes) {
+    errors.push(new ConfigError(at("maxPayloadBytes", "maxPendingBytes"),
+      `max_payload (${o.maxPayloadBytes}) cannot be higher than max_pending ` +
+      `(${o.maxPendingBytes})`));
+  }
+  if (o.lameDuckDurationMs > 0 && o.lameDuckGracePeriodMs >= o.lameDuckDurationMs) {
+    errors.push(new ConfigError(at("lameDuckGracePeriodMs", "lameDuckDurationMs"),
+      `lame duck grace period (${formatDurationMs(o.lameDuckGracePeriodMs)}) should be ` +
+      `strictly lower than lame duck duration (${formatDurationMs(o.lameDuckDurationMs)})`));
+  }
+  if (o.serverName.includes(" ")) {
+    errors.push(new ConfigError(at("serverName"), "server name cannot contain spaces"));
+  }
+  return errors;
+}
+
+type Handler = (m: Mapper, entry: ConfigEntry) => void;
+
+/** Collects mapped options and problems; typed getters report a wrong type and return undefined. */
+class Mapper {
+  options: Partial<Options> = {};
+  positions: Partial<Record<keyof Options, Position>> = {};
+  errors: ConfigError[] = [];
+  warnings: ConfigWarning[] = [];
+  unsupported: UnsupportedKey[] = [];
+
+  result(): MappedConfig {
+    const { options, positions, warnings, unsupported, errors } = this;
+    return { options, positions, warnings, unsupported, errors };
+  }
+
+  set<K extends keyof Options>(field: K, value: Options[K], pos: Position): void {
+    this.options[field] = value;
+    this.positions[field] = pos;
+  }
+
+  error(pos: Position, reason: string): void {
+    this.errors.push(new ConfigError(pos, reason));
+  }
+
+  warn(pos: Position, reason: string, key?: string): void {
+    this.warnings.push({ position: pos, reason, ...(key === undefined ? {} : { key }) });
+  }
+
+  unknown(path: string, pos: Position): void {
+    this.warn(pos, `unknown field "${path}"`, path);
+  }
+
+  notAvailable(key: string, pos: Position): void {
+    const feature = FEATURE_NOT_AVAILABLE.get(key);
+    if (feature !== undefined) this.unsupported.push({ key, position: pos, feature });
+  }
+
+  expect<K extends ConfigKind>(entry: ConfigEntry, ...kinds: K[]):
+    Extract<ConfigNode, { kind: K }> | undefined {
+    const node = entry.value;
+    if ((kinds as ConfigKind[]).includes(node.kind)) return node as Extract<ConfigNode, { kind: K }>;
+    const wanted = kinds.map(kindName).join(" or ");
+    this.error(entry.keyPos, `'${entry.key}' must be ${wanted}, got ${describeNode(node)}`);
+    return undefined;
+  }
+
+  string(entry: ConfigEntry): string | undefined {
+    return this.expect(entry, "string")?.value;
+  }
+
+  bool(entry: ConfigEntry): boolean | undefined {
+    return this.expect(entry, "bool")?.value;
+  }
+
+  /** An integer within [min, max] (defaults: any safe integer). */
+  int(entry: ConfigEntry, range: { min?: number; max?: number } = {}): number | undefined {
+    const node = this.expect(entry, "int");
+    if (node === undefined) return undefined;
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (node.value > BigInt(max)) {
+      this.error(entry.keyPos, `${entry.key} value is too big (maximum ${max})`);
+      return undefined;
+    }
+    if (node.value < BigInt(min)) {
+      this.error(entry.keyPos, `${entry.key} value is too small (minimum ${min})`);
+      return undefined;
+    }
+    return Number(node.value);
+  }
+
+  /** Milliseconds from a Go duration string; an integer counts as seconds, with a warning. */
+  duration(entry: ConfigEntry): number | undefined {
+    const node = this.expect(entry, "string", "int");
+    if (node === undefined) return undefined;
+    if (node.kind === "int") {
+      this.warn(entry.keyPos, `invalid use of field "${entry.key}": ${entry.key} should be ` +
+        `converted to a duration, e.g. "${node.value}s"`, entry.key);
+      return Number(node.value) * 1000;
+    }
+    return this.parseDuration(entry, node.value);
+  }
+
+  parseDuration(entry: ConfigEntry, text: string): number | undefined {
+    try {
+      return parseDurationMs(text);
+    } catch (error) {
+      if (!(error instanceof DurationError)) throw error;
+      this.error(entry.keyPos, `error parsing ${entry.key}: ${error.message}`);
+      return undefined;
+    }
+  }
+
+  /** Type-checks a block natsd keeps for later and records it as unsupported. */
+  feature(entry: ConfigEntry, key: string, schema: Schema): void {
+    const errorsBefore = this.errors.length;
+    validate(entry.value, schema, entry.key, {
+      error: (pos, reason) => this.error(pos, reason),
+      unknown: (path, pos) => this.unknown(path, pos),
+    }, 0, entry.keyPos);
+    const disabled = entry.value.kind === "bool" && !entry.value.value;
+    if (this.errors.length === errorsBefore && !disabled) this.notAvailable(key, entry.keyPos);
+  }
+}
+
+const INT32_MAX = 2 ** 31 - 1;
+
+/** nats-server's parseListen: a port, or "host:port" split as Go's net.SplitHostPort does. */
+export function parseHostPort(text: string): { host: string; port: number } | string {
+  let host: string;
+  let portText: string;
+  if (text.startsWith("[")) {
+    const end = text.indexOf("]");
+    if (end < 0 || text[end + 1] !== ":") return `could not parse address string "${text}"`;
+    host = text.slice(1, end);
+    portText = text.slice(end + 2);
+  } else {
+    const colon = text.lastIndexOf(":");
+    if (colon < 0) return `could not parse address string "${text}"`;
+    host = text.slice(0, colon);
+    portText = text.slice(colon + 1);
+    if (host.includes(":")) return `could not parse address string "${text}"`;
+  }
+  if (!/^[+-]?[0-9]+$/.test(portText)) return `could not parse port "${portText}"`;
+  return { host, port: Number(portText) };
+}
+
+function listenInto(m: Mapper, entry: ConfigEntry, hostField: "host" | "httpHost",
+  portField: "port" | "httpPort" | "httpsPort"): void {
+  const node = m.expect(entry, "int", "string");
+  if (node === undefined) return;
+  if (node.kind === "int") {
+    m.set(portField, Number(node.value), entry.keyPos);
+    return;
+  }
+  const parsed = parseHostPort(node.value);
+  if (typeof parsed === "string") {
+    m.error(entry.keyPos, parsed);
+    return;
+  }
+  if (parsed.host !== "") m.set(hostField, parsed.host, entry.keyPos);
+  m.set(portField, parsed.port, entry.keyPos);
+}
+
+function stringField(field: keyof Options & string): Handler {
+  return (m, e) => {
+    const v = m.string(e);
+    if (v !== undefined) m.set(field, v as never, e.keyPos);
+  };
+}
+
+function boolField(field: keyof Options & string, alsoTrace = false): Handler {
+  return (m, e) => {
+    const v = m.bool(e);
+    if (v === undefined) return;
+    m.set(field, v as never, e.keyPos);
+    if (alsoTrace) m.set("trace", v, e.keyPos);
+  };
+}
+
+/** An integer option; Go treats 0 as "use the default" for these, so 0 sets nothing. */
+function intField(field: keyof Options & string, range: { min?: number; max?: number } = {},
+  zeroIsDefault = false, scale = 1): Handler {
+  return (m, e) => {
+    const v = m.int(e, range);
+    if (v === undefined || (zeroIsDefault && v === 0)) return;
+    m.set(field, (v * scale) as never, e.keyPos);
+  };
+}
+
+function durationField(field: keyof Options & string): Handler {
+  return (m, e) => {
+    const v = m.duration(e);
+    if (v !== undefined && v !== 0) m.set(field, v as never, e.keyPos);
+  };
+}
+
+function featureBlock(key: string, schema: Schema): Handler {
+  return (m, e) => m.feature(e, key, schema);
+}
+
+const serverTags: Handler = (m, e) => {
+  const node = m.expect(e, "string", "array");
+  if (node === undefined) return;
+  validate(node, strOrList, e.key, { error: (p, r) => m.error(p, r), unknown: () => {} }, 0,
+    e.keyPos);
+  const tags = node.kind === "string" ? [node.value] :
+    node.items.flatMap((i) => (i.kind === "string" ? [i.value] : []));
+  m.set("serverTags", [...new Set([...(m.options.serverTags ?? []), ...tags])], e.keyPos);
+};
+
+function recordField<V>(field: "serverMetadata" | "featureFlags", values: Schema,
+  pick: (n: ConfigNode) => V | undefined): Handler {
+  return (m, e) => {
+    const node = m.expect(e, "map");
+    if (node === undefined) return;
+    const before = m.errors.length;
+    validate(node, dict(values), e.key, { error: (p, r) => m.error(p, r), unknown: () => {} },
+      0, e.keyPos);
+    if (m.errors.length > before) return;
+    const out: Record<string, V> = {};
+    for (const [k, child] of node.entries) {
+      const v = pick(child.value);
+      if (v !== undefined) out[k] = v;
+    }
+    m.set(field, out as never, e.keyPos);
+  };
+}
+
+const maxConnections: Handler = (m, e) => {
+  const v = m.int(e);
+  // Go: 0 in a config file means "accept no connections" (stored as -1).
+  if (v !== undefined) m.set("maxConnections", v === 0 ? -1 : v, e.keyPos);
+};
+
+const maxSubTokens: Handler = (m, e) => {
+  const v = m.int(e);
+  if (v === undefined) return;
+  if (v > 255) m.error(e.keyPos, `${e.key} value is too big`);
+  else if (v <= 0) m.error(e.keyPos, `${e.key} value can not be negative`);
+  else m.set("maxSubTokens", v, e.keyPos);
+};
+
+const writeTimeout: Handler = (m, e) => {
+  const v = m.string(e);
+  if (v === undefined) return;
+  if (v === "default" || v === "close" || v === "retry") m.set("writeTimeoutPolicy", v, e.keyPos);
+  else m.error(e.keyPos, "write_timeout must be 'default', 'close' or 'retry'");
+};
+
+function lameDuck(field: "lameDuckDurationMs" | "lameDuckGracePeriodMs"): Handler {
+  return (m, e) => {
+    const text = m.string(e);
+    if (text === undefined) return;
+    const ms = m.parseDuration(e, text);
+    if (ms === undefined) return;
+    if (field === "lameDuckDurationMs" && ms < 30_000) {
+      m.error(e.keyPos, `invalid lame_duck_duration of ${formatDurationMs(ms)}, minimum is ` +
+        "30 seconds");
+    } else if (field === "lameDuckGracePeriodMs" && ms < 0) {
+      m.error(e.keyPos, "invalid lame_duck_grace_period, needs to be positive");
+    } else if (ms !== 0) {
+      m.set(field, ms, e.keyPos);
+    }
+  };
+}
+
+const serverName: Handler = (m, e) => {
+  const v = m.string(e);
+  if (v === undefined) return;
+  if (v.includes(" ")) m.error(e.keyPos, "server name cannot contain spaces");
+  else m.set("serverName", v, e.keyPos);
+};
+
+const SIMPLE_AUTH_KEYS = new Set(["user", "username", "pass", "password", "token", "timeout"]);
+
+const authorization: Handler = (m, e) => {
+  const before = m.errors.length;
+  validate(e.value, features.authorizationSchema, e.key,
+    { error: (p, r) => m.error(p, r), unknown: (path, pos) => m.unknown(path, pos) }, 0, e.keyPos);
+  if (m.errors.length > before || e.value.kind !== "map") return;
+  let user: string | undefined;
+  let token: string | undefined;
+  for (const [key, child] of e.value.entries) {
+    const k = key.toLowerCase();
+    if (!SIMPLE_AUTH_KEYS.has(k)) {
+      const canonical = k === "default_permission" ? "default_permissions" :
+        k === "auth_hook" ? "auth_callout" : k;
+      m.notAvailable(`authorization.${canonical}`, child.keyPos);
+      continue;
+    }
+    const v = child.value;
+    if (k === "timeout") authTimeout(m, child);
+    else if (v.kind !== "string") continue; // reported by the schema
+    else if (k === "user" || k === "username") m.set("username", user = v.value, child.keyPos);
+    else if (k === "pass" || k === "password") m.set("password", v.value, child.keyPos);
+    else m.set("authToken", token = v.value, child.keyPos);
+  }
+  if ((user !== undefined || m.options.password !== undefined) && token !== undefined) {
+    m.error(e.keyPos, "Cannot have a user/pass and token");
+  }
+};
+
+/** Seconds as an integer or float, or a duration string; over a minute is suspicious. */
+function authTimeout(m: Mapper, e: ConfigEntry): void {
+  const v = e.value;
+  const seconds = v.kind === "int" ? Number(v.value) : v.kind === "float" ? v.value :
+    v.kind === "string" ? (m.parseDuration(e, v.value) ?? NaN) / 1000 : NaN;
+  if (Number.isNaN(seconds)) return;
+  if (seconds > 60) {
+    m.warn(e.keyPos, `timeout of ${seconds} seconds is high, consider keeping it under 60 ` +
+      "seconds. possibly caused by unquoted duration; use '1m' instead of 1m, for example",
+      "authorization.timeout");
+  }
+  if (seconds !== 0) m.set("authTimeoutMs", seconds * 1000, e.keyPos);
+}
+
+function setStoreDir(m: Mapper, dir: string, pos: Position): void {
+  if (m.options.storeDir !== undefined && m.options.storeDir !== "") {
+    m.error(pos, "Duplicate 'store_dir' configuration");
+    return;
+  }
+  m.set("storeDir", dir, pos);
+}
+
+const jetstream: Handler = (m, e) => {
+  const before = m.errors.length;
+  validate(e.value, features.jetstreamSchema, e.key,
+    { error: (p, r) => m.error(p, r), unknown: (path, pos) => m.unknown(path, pos) }, 0, e.keyPos);
+  if (m.errors.length > before) return;
+  const v = e.value;
+  let enabled = true;
+  if (v.kind === "bool") enabled = v.value;
+  else if (v.kind === "string") enabled = v.value.toLowerCase().startsWith("enable");
+  else if (v.kind === "map") {
+    for (const [key, child] of v.entries) {
+      const k = key.toLowerCase();
+      const c = child.value;
+      if ((k === "enabled" || k === "enable") && c.kind === "bool") enabled = c.value;
+      if ((k === "disabled" || k === "disable") && c.kind === "bool") enabled = !c.value;
+      if (["store", "store_dir", "storedir"].includes(k) && c.kind === "string") {
+        setStoreDir(m, c.value, child.keyPos);
+      }
+    }
+  }
+  m.set("jetstream", enabled, e.keyPos);
+  if (enabled) m.notAvailable("jetstream", e.keyPos);
+};
+
+const storeDir: Handler = (m, e) => {
+  const v = m.string(e);
+  if (v !== undefined) setStoreDir(m, v, e.keyPos);
+};
+
+const noAuthUser: Handler = (m, e) => {
+  const v = m.string(e);
+  if (v === undefined) return;
+  m.set("noAuthUser", v, e.keyPos);
+  m.notAvailable("no_auth_user", e.keyPos);
+};
+
+/** Blocks for features natsd does not have yet: type-checked, kept, reported. */
+const FEATURE_BLOCKS: Record<string, Handler> = {
+  accounts: featureBlock("accounts", features.accountsSchema),
+  "system_account|system": featureBlock("system_account", str),
+  // natsd has no system account, so turning it off asks for nothing missing.
+  "no_system_account|no_system|no_sys_acc": (m, e) => void m.bool(e),
+  default_sentinel: featureBlock("default_sentinel", str),
+  tls: featureBlock("tls", features.tlsSchema),
+  allow_non_tls: featureBlock("allow_non_tls", bool),
+  ocsp: featureBlock("ocsp", features.ocspSchema),
+  ocsp_cache: featureBlock("ocsp_cache", features.ocspCacheSchema),
+  "operator|operators|roots|root|root_operators|root_operator":
+    featureBlock("operator", features.operatorSchema),
+  "trusted|trusted_keys": featureBlock("trusted", strOrList),
+  "resolver|account_resolver|accounts_resolver":
+    featureBlock("resolver", features.resolverSchema),
+  resolver_tls: featureBlock("resolver_tls", features.tlsSchema),
+  resolver_preload: featureBlock("resolver_preload", dict(str)),
+  resolver_pinned_accounts: featureBlock("resolver_pinned_accounts", strOrList),
+  "mappings|maps": featureBlock("mappings", features.mappingsSchema),
+  cluster: featureBlock("cluster", features.clusterSchema),
+  gateway: featureBlock("gateway", features.gatewaySchema),
+  "leaf|leafnodes": featureBlock("leafnodes", features.leafnodesSchema),
+  default_js_domain: featureBlock("default_js_domain", features.defaultJsDomainSchema),
+  "websocket|ws": featureBlock("websocket", features.websocketSchema),
+  mqtt: featureBlock("mqtt", features.mqttSchema),
+  proxies: featureBlock("proxies", features.proxiesSchema),
+  proxy_protocol: featureBlock("proxy_protocol", bool),
+};
+
+/** Handlers by lower-case key; "a|b" entries declare aliases. */
+const HANDLERS: Map<string, Handler> = (() => {
+  const table: Record<string, Handler> = {
+    // Listen / identity
+    listen: (m, e) => listenInto(m, e, "host", "port"),
+    port: intField("port", { min: -1, max: 65535 }, true),
+    "host|net": stringField("host"),
+    client_advertise: stringField("clientAdvertise"),
+    server_name: serverName,
+    server_tags: serverTags,
+    server_metadata: recordField("serverMetadata", str,
+      (n) => (n.kind === "string" ? n.value : undefined)),
+    feature_flags: recordField("featureFlags", bool,
+      (n) => (n.kind === "bool" ? n.value : undefined)),
+    // Logging
+    debug: boolField("debug"),
+    trace: boolField("trace"),
+    trace_verbose: boolField("traceVerbose", true),
+    trace_headers: boolField("traceHeaders", true),
+    logtime: boolField("logtime"),
+    logtime_utc: boolField("logtimeUtc"),
+    "logfile|log_file": stringField("logFile"),
+    "logfile_size_limit|log_size_limit": intField("logSizeLimitBytes", { min: 0 }),
+    "logfile_max_num|log_max_num": intField("logMaxFiles", { min: 0 }),
+    syslog: boolField("syslog"),
+    remote_syslog: stringField("remoteSyslog"),
+    max_traced_msg_len: intField("maxTracedMsgLen", { min: 0 }),
+    connect_error_reports: intField("connectErrorReports", {}, true),
+    reconnect_error_reports: intField("reconnectErrorReports", {}, true),
+    // Limits
+    "max_connections|max_conn": maxConnections,
+    "max_subscriptions|max_subs": intField("maxSubscriptions"),
+    "max_sub_tokens|max_subscription_tokens": maxSubTokens,
+    max_payload: intField("maxPayloadBytes", { min: 0, max: INT32_MAX }, true),
+    max_control_line: intField("maxControlLineBytes", { min: 0, max: INT32_MAX }, true),
+    max_pending: intField("maxPendingBytes", { min: 0 }, true),
+    max_closed_clients: intField("maxClosedClients", {}, true),
+    ping_interval: durationField("pingIntervalMs"),
+    ping_max: intField("pingMax", {}, true),
+    write_deadline: durationField("writeDeadlineMs"),
+    write_timeout: writeTimeout,
+    no_fast_producer_stall: boolField("noFastProducerStall"),
+    // Process
+    "pidfile|pid_file": stringField("pidFile"),
+    ports_file_dir: stringField("portsFileDir"),
+    lame_duck_duration: lameDuck("lameDuckDurationMs"),
+    lame_duck_grace_period: lameDuck("lameDuckGracePeriodMs"),
+    "disable_sublist_cache|no_sublist_cache": boolField("noSublistCache"),
+    no_header_support: boolField("noHeaderSupport"),
+    // Monitoring and profiling (mapped; the server reports them until it serves them)
+    http: withNotice("http", (m, e) => listenInto(m, e, "httpHost", "httpPort")),
+    https: withNotice("https", (m, e) => listenInto(m, e, "httpHost", "httpsPort")),
+    "http_port|monitor_port": withNotice("http_port", intField("httpPort", { min: -1 })),
+    https_port: withNotice("https_port", intField("httpsPort", { min: -1 })),
+    http_base_path: withNotice("http_base_path", stringField("httpBasePath")),
+    prof_port: withNotice("prof_port", intField("profPort", { min: -1 })),
+    prof_block_rate: withNotice("prof_block_rate", intField("profBlockRate")),
+    // Auth (simple user/pass/token are supported; the rest is reported)
+    authorization,
+    no_auth_user: noAuthUser,
+    // JetStream
+    jetstream,
+    "store_dir|storedir": storeDir,
+    ...FEATURE_BLOCKS,
+  };
+  const handlers = new Map<string, Handler>();
+  for (const [names, handler] of Object.entries(table)) {
+    for (const name of names.split("|")) handlers.set(name, handler);
+  }
+  return handlers;
+})();
+
+function withNotice(key: string, handler: Handler): Handler {
+  return (m, e) => {
+    const before = m.errors.length;
+    handler(m, e);
+    if (m.errors.length === before) m.notAvailable(key, e.keyPos);
+  };
+}
