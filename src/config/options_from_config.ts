@@ -166,7 +166,9 @@ class Mapper {
   expect<K extends ConfigKind>(entry: ConfigEntry, ...kinds: K[]):
     Extract<ConfigNode, { kind: K }> | undefined {
     const node = entry.value;
-    if ((kinds as ConfigKind[]).includes(node.kind)) return node as Extract<ConfigNode, { kind: K }>;
+    if ((kinds as ConfigKind[]).includes(node.kind)) {
+      return node as Extract<ConfigNode, { kind: K }>;
+    }
     const wanted = kinds.map(kindName).join(" or ");
     this.error(entry.keyPos, `'${entry.key}' must be ${wanted}, got ${describeNode(node)}`);
     return undefined;

@@ -210,18 +210,22 @@ class Parser {
     }
     const key = frame.pendingKey;
     assert(key !== null, "parser: a map value follows its key");
-    frame.entries.set(key.name, { key: key.name, keyPos: key.pos, value: node, usedAsVariable: false });
+    frame.entries.set(key.name,
+      { key: key.name, keyPos: key.pos, value: node, usedAsVariable: false });
     frame.pendingKey = null;
   }
 
   #scalar(token: Token, pos: Position): ConfigNode {
     switch (token.kind) {
       case "string": return scalar("string", token.text, pos);
-      case "bool": return scalar("bool", ["true", "yes", "on"].includes(token.text.toLowerCase()), pos);
+      case "bool":
+        return scalar("bool", ["true", "yes", "on"].includes(token.text.toLowerCase()), pos);
       case "int": return scalar("int", parseInteger(token.text, pos), pos);
       case "float": {
         const value = Number(token.text);
-        if (!Number.isFinite(value)) throw new ConfigError(pos, `float '${token.text}' is out of range`);
+        if (!Number.isFinite(value)) {
+          throw new ConfigError(pos, `float '${token.text}' is out of range`);
+        }
         return scalar("float", value, pos);
       }
       case "datetime":

@@ -70,7 +70,8 @@ function expectedText(schema: Schema): string {
   if (schema.type === "duration") return "a duration such as \"2m\"";
   if (schema.type === "enum") return `one of ${schema.values.map((v) => `'${v}'`).join(", ")}`;
   const kinds = acceptedKinds(schema).map(kindName);
-  return kinds.length <= 2 ? kinds.join(" or ") : `${kinds.slice(0, -1).join(", ")} or ${kinds.at(-1)}`;
+  if (kinds.length <= 2) return kinds.join(" or ");
+  return `${kinds.slice(0, -1).join(", ")} or ${kinds.at(-1)}`;
 }
 
 /** Checks `node` against `schema`, reporting problems; `path` names the value in messages. */
@@ -99,7 +100,8 @@ export function validate(node: ConfigNode, schema: Schema, path: string, report:
     }
     case "list":
       if (node.kind !== "array") return;
-      node.items.forEach((item, i) => validate(item, schema.items, `${path}[${i}]`, report, depth + 1));
+      node.items.forEach((item, i) =>
+        validate(item, schema.items, `${path}[${i}]`, report, depth + 1));
       return;
     case "dict":
     case "map":
