@@ -19,6 +19,7 @@ import type { ClientContext } from "./context.ts";
 import type { Flushable } from "./flush_queue.ts";
 import { Outbound, type OutboundSocket } from "./outbound.ts";
 import { Subscription } from "./subscription.ts";
+import { SubjectMatchCache } from "./subject_match_cache.ts";
 
 /** The transport under a connection. */
 export interface ClientSocket extends OutboundSocket {
@@ -43,6 +44,7 @@ export const ConnectionKind = { client: "Client" } as const;
 export class ClientConnection implements ParserHandler, Flushable {
   readonly kind = ConnectionKind.client;
   readonly outbound = new Outbound();
+  readonly matchCache = new SubjectMatchCache();
   readonly parser: Parser;
   readonly subscriptions = new Map<string, Subscription<ClientConnection>>();
   connect: ConnectOptions = defaultConnectOptions();

@@ -7,8 +7,10 @@
  */
 import type { Account } from "../accounts/account.ts";
 import type { Subscription } from "../client/subscription.ts";
+import type { Sublist } from "../subjects/sublist.ts";
 import type { PubArgs } from "../protocol/parser.ts";
 import { decode } from "../protocol/parser.ts";
+import type { SubjectMatchCache } from "../client/subject_match_cache.ts";
 
 /** Whatever owns a subscription and can receive messages for it. */
 export interface MessageSink {
@@ -26,6 +28,8 @@ export interface MessageSource {
   readonly noResponders: boolean;
   /** Sends the no-responders status for a request with `reply` nobody received. */
   sendNoResponders(args: PubArgs, subject: string): void;
+  /** The publisher's own cache of its last match. */
+  readonly matchCache: SubjectMatchCache;
 }
 
 /**
@@ -36,8 +40,13 @@ export function routeMessage(
   source: MessageSource & MessageSink, account: Account, args: PubArgs,
   payload: Uint8Array, start: number, end: number,
 ): boolean {
-  const subject = decode(args.argBuf, args.subjectStart, args.subjectEnd);
-  const result = account.sublist.match(subject);
+  const sublist = account.sublist as unknown as Sublist<Subscription>;
+  const cache = source.matchCache;
+  let result = cache.lookup(sublist, args.argBuf, args.subjectStart, args.subjectEnd);
+  if (result === null) {
+    result = sublist.match(decode(args.argBuf, args.subjectStart, args.subjectEnd));
+    cache.store(sublist, args.argBuf, args.subjectStart, args.subjectEnd, result);
+  }
   let delivered = false;
   const psubs = result.psubs as Subscription<MessageSink>[];
   for (let i = 0; i < psubs.length; i++) {
@@ -51,7 +60,7 @@ export function routeMessage(
     if (deliverToQueueGroup(qsubs[g], source, args, payload, start, end)) delivered = true;
   }
   if (!delivered && args.replyEnd > args.replyStart && source.noResponders) {
-    source.sendNoResponders(args, subject);
+    source.sendNoResponders(args, decode(args.argBuf, args.subjectStart, args.subjectEnd));
   }
   return delivered;
 }
