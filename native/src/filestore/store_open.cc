@@ -1,0 +1,273 @@
+// Store: opening and recovery (native/docs/filestore.md section 7). Every block is read from its
+// index file when one is valid, else scanned; then all records are replayed in block-id order.
+#include <algorithm>
+
+#include "filestore/block_scan.h"
+#include "filestore/index_file.h"
+#include "filestore/store.h"
+#include "util/assert.h"
+
+namespace natsd::filestore {
+
+class StoreOpener {
+ public:
+  StoreOpener(Store* store) : s_(store), dir_(store->MsgsDir()) {}
+
+  Status Run();
+
+ private:
+  struct Loaded {
+    BlockHeader header;
+    uint64_t size = 0;
+    ScanResult scan;
+    bool torn = false;
+    bool reindex = false;
+  };
+
+  Status ListBlocks(std::vector<uint32_t>* ids);
+  Status LoadBlock(uint32_t id, bool last, std::unique_ptr<Loaded>* out);
+  void Damage(uint32_t block, uint64_t offset, uint64_t length, const std::string& reason);
+  void Replay(Loaded* loaded, bool prev_torn, uint64_t prev_end);
+  void ReplayEntry(Store::Block* b, const ScanResult& scan, const ScanEntry& e);
+
+  Store* s_;
+  std::string dir_;
+};
+
+void StoreOpener::Damage(uint32_t block, uint64_t offset, uint64_t length,
+                         const std::string& reason) {
+  DamageEvent event;
+  event.block = block;
+  event.offset = offset;
+  event.length = length;
+  event.reason = reason;
+  s_->damage_.push_back(std::move(event));
+}
+
+Status StoreOpener::ListBlocks(std::vector<uint32_t>* ids) {
+  std::vector<std::string> names;
+  Status s = s_->env_->ListDir(dir_, &names);
+  if (!s.ok()) return s;
+  std::vector<uint32_t> index_ids;
+  for (const std::string& name : names) {
+    uint32_t id;
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) {
+      s = s_->env_->RemoveFile(dir_ + "/" + name);  // an unfinished rewrite or index
+      if (!s.ok() && !s.IsNotFound()) return s;
+    } else if (ParseBlockFileName(name, &id)) {
+      ids->push_back(id);
+    }
+  }
+  std::sort(ids->begin(), ids->end());
+  for (const std::string& name : names) {
+    // An index whose block is gone (removed by a crashed purge) is deleted.
+    const size_t dot = name.find(".idx");
+    if (dot == std::string::npos || dot + 4 != name.size()) continue;
+    uint32_t id;
+    if (ParseBlockFileName(name.substr(0, dot) + ".blk", &id) &&
+        !std::binary_search(ids->begin(), ids->end(), id)) {
+      s_->env_->RemoveFile(dir_ + "/" + name);
+    }
+  }
+  return Status::OK();
+}
+
+Status StoreOpener::LoadBlock(uint32_t id, bool last, std::unique_ptr<Loaded>* out) {
+  const std::string path = dir_ + "/" + BlockFileName(id);
+  std::string data;
+  Status s = s_->env_->ReadFile(path, &data);
+  if (!s.ok()) return s;
+  auto loaded = std::make_unique<Loaded>();
+  if (data.size() < kBlockHeaderBytes) {
+    if (last) return s_->env_->RemoveFile(path);  // died while creating it
+    Damage(id, 0, data.size(), "incomplete block header");
+    return Status::OK();
+  }
+  if (!loaded->header.DecodeFrom(data.data()) || loaded->header.id != id) {
+    Damage(id, 0, data.size(), "bad block header");
+    return Status::OK();
+  }
+  std::unique_ptr<RecordCodec> codec;
+  s = RecordCodec::Create(loaded->header, s_->store_key_, &codec);
+  if (!s.ok()) return s;
+  std::string index;
+  uint64_t covered = 0;
+  ScanResult& scan = loaded->scan;
+  const bool have_index =
+      s_->env_->ReadFile(dir_ + "/" + IndexFileName(id), &index).ok() &&
+      DecodeIndex(index, loaded->header, data.size(), &covered, &scan);
+  uint64_t next_cover = loaded->header.first_seq;
+  if (have_index) {
+    for (const ScanEntry& e : scan.entries) {
+      if (e.kind == Kind::kMsg || e.kind == Kind::kErased) next_cover = e.seq + 1;
+      if (e.kind == Kind::kGap) next_cover = e.gap_last + 1;
+    }
+  } else {
+    scan = ScanResult();
+    covered = kBlockHeaderBytes;
+    loaded->reindex = true;
+  }
+  ScanBlock(data.data(), data.size(), covered, next_cover, codec.get(), &scan);
+  for (const DamagedRange& d : scan.damage) {
+    Damage(id, d.offset, d.length, d.torn_tail ? "torn tail" : "bad checksum");
+  }
+  if (!scan.damage.empty() && scan.damage.back().torn_tail) {
+    loaded->torn = true;
+    s = s_->env_->TruncateFile(path, scan.end);
+    if (!s.ok()) return s;
+    loaded->reindex = true;
+  }
+  loaded->size = scan.end;
+  *out = std::move(loaded);
+  return Status::OK();
+}
+
+void StoreOpener::ReplayEntry(Store::Block* b, const ScanResult& scan, const ScanEntry& e) {
+  Store& st = *s_;
+  const uint32_t id = b->header.id;
+  switch (e.kind) {
+    case Kind::kMsg: {
+      const std::string& subject = scan.subjects[e.subject];
+      const uint64_t size = MsgSizeBytes(subject.size(), e.hdr_len, e.payload_len);
+      st.IndexMsg(e.seq, id, e.offset, e.length, subject, e.ts, e.ttl, size);
+      break;
+    }
+    case Kind::kErased: {
+      if (st.index_.State(e.seq) == SlotState::kLive) st.DeleteSeq(e.seq, true, nullptr);
+      Slot* slot = st.index_.Ensure(e.seq);
+      *slot = Slot{};
+      slot->block = id;
+      slot->offset = e.offset;
+      slot->length = e.length;
+      st.index_.SetState(e.seq, SlotState::kDeletedPresent);
+      st.last_seq_ = std::max(st.last_seq_, e.seq);
+      break;
+    }
+    case Kind::kGap:
+      st.last_seq_ = std::max(st.last_seq_, e.gap_last);
+      break;
+    case Kind::kTombstone:
+      st.DeleteSeq(e.seq, true, nullptr);
+      st.lost_seqs_.erase(e.seq);
+      b->tombstones.emplace_back(e.seq, e.offset);
+      break;
+    case Kind::kFloor:
+      for (uint64_t s = st.index_.NextLive(0, e.seq - 1); s != 0 && s < e.seq;
+           s = st.index_.NextLive(s + 1, e.seq - 1)) {
+        st.DeleteSeq(s, true, nullptr);
+      }
+      st.lost_seqs_.erase(st.lost_seqs_.begin(), st.lost_seqs_.lower_bound(e.seq));
+      st.last_seq_ = std::max(st.last_seq_, e.seq - 1);
+      b->control.emplace_back(e.offset, e.length);
+      break;
+    case Kind::kTrunc:
+      for (uint64_t s = st.index_.PrevLive(e.seq + 1, st.last_seq_); s != 0 && s > e.seq;
+           s = st.index_.PrevLive(e.seq + 1, s - 1)) {
+        st.DeleteSeq(s, true, nullptr);
+      }
+      st.index_.DropAbove(e.seq);
+      st.lost_seqs_.erase(st.lost_seqs_.upper_bound(e.seq), st.lost_seqs_.end());
+      for (auto& [other_id, other] : st.blocks_) {
+        if (other_id != id && other->end_seq > e.seq) {
+          other->end_seq = std::max(e.seq, other->header.first_seq - 1);
+        }
+      }
+      st.last_seq_ = e.seq;
+      b->control.emplace_back(e.offset, e.length);
+      break;
+  }
+  if (st.msgs_ == 0) st.first_seq_ = st.last_seq_ + 1;
+}
+
+void StoreOpener::Replay(Loaded* loaded, bool prev_torn, uint64_t prev_end) {
+  Store& st = *s_;
+  auto block = std::make_unique<Store::Block>();
+  Store::Block* b = block.get();
+  b->header = loaded->header;
+  NATSD_ASSERT(RecordCodec::Create(b->header, st.store_key_, &b->codec).ok());
+  b->size = b->durable_size = loaded->size;
+  b->end_seq = b->header.first_seq - 1;
+  st.blocks_[b->header.id] = std::move(block);
+  st.last_seq_ = std::max(st.last_seq_, b->header.first_seq - 1);
+  if (prev_torn && b->header.first_seq > prev_end + 1) {
+    // The previous block lost its tail: the sequences it would have reached are lost.
+    for (uint64_t s = prev_end + 1; s < b->header.first_seq; s++) st.lost_seqs_.insert(s);
+  }
+  uint64_t expect = b->header.first_seq;
+  for (const DamagedRange& d : loaded->scan.damage) b->lost_bytes += d.length;
+  for (const ScanEntry& e : loaded->scan.entries) {
+    const bool covers = e.kind == Kind::kMsg || e.kind == Kind::kErased || e.kind == Kind::kGap;
+    if (covers) {
+      for (uint64_t s = expect; s < e.seq; s++) st.lost_seqs_.insert(s);  // a hole: damage
+      expect = (e.kind == Kind::kGap ? e.gap_last : e.seq) + 1;
+      b->end_seq = expect - 1;
+    }
+    ReplayEntry(b, loaded->scan, e);
+  }
+  if (st.msgs_ == 0) st.first_seq_ = st.last_seq_ + 1;
+}
+
+Status StoreOpener::Run() {
+  Store& st = *s_;
+  Status s = st.env_->CreateDir(dir_);
+  if (!s.ok()) return s;
+  std::vector<uint32_t> ids;
+  s = ListBlocks(&ids);
+  if (!s.ok()) return s;
+  bool prev_torn = false;
+  uint64_t prev_end = 0;
+  std::vector<uint32_t> reindex;
+  for (size_t i = 0; i < ids.size(); i++) {
+    std::unique_ptr<Loaded> loaded;
+    s = LoadBlock(ids[i], i + 1 == ids.size(), &loaded);
+    if (!s.ok()) return s;
+    st.next_block_id_ = std::max(st.next_block_id_, ids[i] + 1);
+    if (!loaded) continue;
+    Replay(loaded.get(), prev_torn, prev_end);
+    prev_torn = loaded->torn;
+    prev_end = st.blocks_.at(ids[i])->end_seq;
+    if (loaded->reindex) reindex.push_back(ids[i]);
+  }
+  if (st.blocks_.empty()) {
+    st.NewBlock(st.last_seq_ + 1);
+  } else {
+    st.tail_ = st.blocks_.rbegin()->second.get();
+  }
+  st.first_seq_ = st.msgs_ == 0 ? st.last_seq_ + 1 : st.index_.NextLive(0, st.last_seq_);
+  st.floor_written_ = st.first_seq_;
+  // Lost sequences that were deleted anyway, or are outside the store, are not reported.
+  st.lost_seqs_.erase(st.lost_seqs_.begin(), st.lost_seqs_.lower_bound(st.first_seq_));
+  st.lost_seqs_.erase(st.lost_seqs_.upper_bound(st.last_seq_), st.lost_seqs_.end());
+  for (auto it = st.lost_seqs_.begin(); it != st.lost_seqs_.end();) {
+    it = st.index_.State(*it) == SlotState::kLive ? st.lost_seqs_.erase(it) : std::next(it);
+  }
+  for (uint32_t id : reindex) {
+    if (st.blocks_.count(id) == 0 || st.blocks_.at(id).get() == st.tail_) continue;
+    FlushOp op;
+    op.type = FlushOp::Type::kWriteIndex;
+    op.block = id;
+    st.pending_ops_.push_back(std::move(op));
+  }
+  for (const auto& [id, b] : st.blocks_) {
+    if (b.get() != st.tail_ && (b->live_msgs == 0 || b->live_bytes * 2 < b->size)) {
+      st.compaction_candidates_.insert(id);
+    }
+  }
+  return Status::OK();
+}
+
+Status Store::Open(Env* env, Options options, std::unique_ptr<Store>* out) {
+  if (options.block_size < kBlockSizeBytesMin || options.block_size > kBlockSizeBytesMax) {
+    return Status::InvalidArgument("block size out of range");
+  }
+  if (options.cipher != CipherId::kNone && options.key.size() != kAeadKeyBytes) {
+    return Status::BadKey("encryption needs a 32-byte key");
+  }
+  std::unique_ptr<Store> store(new Store(env, std::move(options)));
+  Status s = StoreOpener(store.get()).Run();
+  if (!s.ok()) return s;
+  *out = std::move(store);
+  return Status::OK();
+}
+
+}  // namespace natsd::filestore
