@@ -23,6 +23,8 @@ import { Logger } from "./logger.ts";
 import type { Options } from "./options.ts";
 import { NATS_SERVER_VERSION, NATSD_VERSION, PROTOCOL_VERSION, RUNTIME_VERSION } from "./version.ts";
 import { ClosedClientRing, type ClosedClientInfo } from "./closed_clients.ts";
+import { Monitor } from "../monitor/monitor.ts";
+import { rawAuthUser } from "../monitor/conn_info.ts";
 
 const monotonicClock: Clock = { nowMs: () => performance.now() };
 
@@ -43,6 +45,7 @@ export class Server implements ClientContext {
   #listener: Listener | null = null;
   #shutdownPromise: Promise<void> | null = null;
   #portsFile = "";
+  #monitor: Monitor | null = null;
 
   constructor(public options: Options, readonly log: Logger) {
     this.name = options.serverName || this.id;
@@ -69,6 +72,12 @@ export class Server implements ClientContext {
     this.log.info(`  ID:       ${this.id}`);
     if (o.configFile) this.log.info(`Using configuration file: ${o.configFile}`);
     if (o.pidFile) writeFileSync(o.pidFile, String(process.pid));
+    if (o.httpPort !== 0 || o.httpsPort !== 0) {
+      // HTTPS needs TLS options natsd does not have yet; until then https_port serves HTTP.
+      this.#monitor = new Monitor(this, this.log);
+      this.#monitor.start();
+      this.log.info(`Starting http monitor on ${hostPort(this.#monitor.host, this.#monitor.port)}`);
+    }
     this.#listener = listenClients(this, o.host, o.port === -1 ? 0 : o.port);
     this.log.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
     if (o.portsFileDir) this.#writePortsFile();
@@ -176,9 +185,9 @@ export class Server implements ClientContext {
   async #shutdown(): Promise<void> {
     this.log.info("Initiating Shutdown...");
     this.#listener?.stop();
+    this.#monitor?.stop();
     for (const client of [...this.clients.values()]) client.close(ClosedReason.serverShutdown);
     this.flushQueue.flushAll();
-    if (this.options.pidFile) tryUnlink(this.options.pidFile);
     if (this.#portsFile) tryUnlink(this.#portsFile);
     this.log.info("Server Exiting..");
   }
@@ -210,7 +219,11 @@ export class Server implements ClientContext {
   #writePortsFile(): void {
     const exe = process.env.NATSD_EXE_NAME || "natsd";
     this.#portsFile = join(this.options.portsFileDir, `${basename(exe)}_${process.pid}.ports`);
-    const ports = { nats: clientUrls(this.options.host, this.port) };
+    const ports: Record<string, string[]> = { nats: clientUrls(this.options.host, this.port) };
+    if (this.#monitor) {
+      ports.monitoring = clientUrls(this.#monitor.host, this.#monitor.port)
+        .map((url) => url.replace(/^nats:/, "http:"));
+    }
     writeFileSync(this.#portsFile, JSON.stringify(ports));
   }
 }
@@ -231,6 +244,11 @@ function closedInfoOf(client: ClientConnection, reason: ClosedReason, server: Se
     inBytes: client.inBytes,
     outBytes: client.outBytes,
     account: client.account?.name ?? "",
+    lastActivityMs: client.lastActivityMs,
+    rttMs: client.rttMs,
+    user: rawAuthUser(client.connect),
+    // Empty while close() drops subscriptions before reporting the close.
+    subscriptions: [...client.subscriptions.values()],
   };
 }
 

@@ -1,0 +1,149 @@
+/**
+ * The monitoring HTTP server: nats-server's endpoints plus /metrics and /dashboard, served
+ * with Bun.serve on `http_port` (-1 picks a free port) under `http_base_path`.
+ * @module
+ */
+import type { Server as BunServer } from "bun";
+import { accountz, accstatz } from "./accounts_endpoints.ts";
+import { connz, parseConnzQuery } from "./connz.ts";
+import { dashboardPage } from "./dashboard.ts";
+import { gatewayz, ipqueuesz, jsz, leafz, raftz, routez } from "./feature_endpoints.ts";
+import { EXPOSITION_CONTENT_TYPE } from "./exposition.ts";
+import type { GoJsonValue } from "./go_json.ts";
+import { health, healthReply, parseHealthQuery } from "./healthz.ts";
+import { indexPage } from "./index_page.ts";
+import { metricsText } from "./metrics.ts";
+import { ProcessUsage } from "./process_usage.ts";
+import { json, type Reply } from "./reply.ts";
+import { type Route, Router } from "./router.ts";
+import type { MonitorSource } from "./source.ts";
+import { parseSubszQuery, subsz } from "./subsz.ts";
+import { varz } from "./varz.ts";
+import { WallClock } from "./wall_clock.ts";
+
+export interface MonitorLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface MonitorHooks {
+  /** True once JetStream runs; nats-server's /healthz fails while it is configured but off. */
+  jetStreamEnabled?: () => boolean;
+}
+
+const HTML = "text/html; charset=utf-8";
+
+export class Monitor {
+  readonly router: Router;
+  readonly clock: WallClock;
+  readonly usage = new ProcessUsage();
+  #server: BunServer<undefined> | null = null;
+
+  constructor(readonly source: MonitorSource, readonly log: MonitorLog,
+    readonly hooks: MonitorHooks = {}) {
+    this.clock = new WallClock(source.clock);
+    this.router = new Router(source.options.httpBasePath, this.#routes());
+  }
+
+  /** The bound port, 0 before start. */
+  get port(): number {
+    return this.#server?.port ?? 0;
+  }
+
+  /** The host the monitor binds: `http` host, or the client host when unset. */
+  get host(): string {
+    return this.source.options.httpHost || this.source.options.host;
+  }
+
+  /** Binds and serves; throws when the port cannot be bound. */
+  start(): number {
+    const o = this.source.options;
+    const requested = o.httpPort === -1 ? 0 : o.httpPort;
+    this.#server = Bun.serve({
+      hostname: this.host,
+      port: requested,
+      fetch: (request) => this.handle(request),
+      error: (error) => {
+        this.log.error(`monitoring: ${error.message}`);
+        return new Response("Internal Server Error", { status: 500 });
+      },
+    });
+    return this.port;
+  }
+
+  stop(): void {
+    this.#server?.stop(true);
+    this.#server = null;
+  }
+
+  handle(request: Request): Response {
+    return this.router.handle(new URL(request.url));
+  }
+
+  varzDocument(): Record<string, GoJsonValue> {
+    return varz(this.source, {
+      clock: this.clock, usage: this.usage, httpReqStats: this.router.requestCounts,
+    }) as Record<string, GoJsonValue>;
+  }
+
+  #routes(): Route[] {
+    const source = this.source;
+    const clock = this.clock;
+    const counted = (path: string, build: (ctx: Parameters<Route["handle"]>[0]) => Reply) =>
+      ({ path, handle: (ctx: Parameters<Route["handle"]>[0]) => { ctx.count(); return build(ctx); } });
+    return [
+      counted("/", () => ({ kind: "page", body: indexPage(), contentType: HTML })),
+      counted("/varz", () => json(this.varzDocument())),
+      {
+        path: "/connz",
+        handle: (ctx) => {
+          const options = parseConnzQuery(ctx.query);
+          ctx.count();
+          return json(connz(source, options, clock));
+        },
+      },
+      {
+        path: "/routez",
+        handle: (ctx) => {
+          ctx.query.subs();
+          ctx.count();
+          return routez(source, ctx.query, clock);
+        },
+      },
+      counted("/gatewayz", (ctx) => gatewayz(source, ctx.query, clock)),
+      counted("/leafz", (ctx) => leafz(source, ctx.query, clock)),
+      counted("/subsz", (ctx) => json(subsz(source, parseSubszQuery(ctx.query), clock))),
+      { path: "/subscriptionsz", handle: (ctx) => this.#subsAlias(ctx) },
+      counted("/accountz", (ctx) => accountz(source, ctx.query, clock)),
+      counted("/accstatz", (ctx) => accstatz(source, ctx.query, clock)),
+      counted("/jsz", (ctx) => jsz(source, ctx.query, clock)),
+      counted("/healthz", (ctx) => this.#healthz(ctx.query)),
+      { path: "/ipqueuesz", handle: (ctx) => ipqueuesz(ctx.query) },
+      { path: "/raftz", handle: () => raftz() },
+      counted("/metrics", (ctx) => ({
+        kind: "page",
+        body: metricsText(source, this.varzDocument(), ctx.query.bool("connz_detailed")),
+        contentType: EXPOSITION_CONTENT_TYPE,
+      })),
+      counted("/dashboard", () => ({ kind: "page", body: dashboardPage(), contentType: HTML })),
+    ];
+  }
+
+  /** /subscriptionsz is counted under /subsz, as nats-server counts it. */
+  #subsAlias(ctx: Parameters<Route["handle"]>[0]): Reply {
+    this.router.count("/subsz");
+    return json(subsz(this.source, parseSubszQuery(ctx.query), this.clock));
+  }
+
+  #healthz(query: Parameters<Route["handle"]>[0]["query"]): Reply {
+    const { options, deprecated } = parseHealthQuery(query);
+    if (deprecated) this.log.warn("Healthcheck: js-enabled deprecated, use js-enabled-only instead");
+    const result = health(options, {
+      jetStreamConfigured: this.source.options.jetstream,
+      jetStreamEnabled: this.hooks.jetStreamEnabled?.() ?? false,
+    });
+    if (result.warning) this.log.warn(`Healthcheck failed: ${result.warning}`);
+    return healthReply(result);
+  }
+}
