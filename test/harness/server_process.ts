@@ -28,6 +28,8 @@ export interface RunningServer {
   readonly host: string;
   readonly port: number;
   readonly url: string;
+  /** The monitoring base URL from the ports file ("http://host:port"), when -m was given. */
+  readonly monitorUrl?: string;
   readonly pid: number;
   readonly process: Subprocess;
   readonly dir: string;
@@ -86,9 +88,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`Server failed to start: ${logLines.join("\n")}`);
   }
-  const port = await waitForPort(dir, proc.pid, exited);
+  const { port, monitorUrl } = await waitForPorts(dir, proc.pid, exited);
   return {
-    host: "127.0.0.1", port, url: `nats://127.0.0.1:${port}`, pid: proc.pid, process: proc, dir,
+    host: "127.0.0.1", port, url: `nats://127.0.0.1:${port}`, monitorUrl, pid: proc.pid,
+    process: proc, dir,
     log: () => logLines.join("\n"),
     waitForLog,
     signal: (signal) => proc.kill(signal),
@@ -101,14 +104,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
 }
 
-/** Resolves with the client port from the ports file, waiting for the file to appear. */
-async function waitForPort(dir: string, pid: number, exited: Promise<number>): Promise<number> {
-  const read = (): number | null => {
+interface PortsFound {
+  port: number;
+  monitorUrl?: string;
+}
+
+/** Resolves with the ports file's client port and monitoring URL, waiting for the file. */
+async function waitForPorts(dir: string, pid: number, exited: Promise<number>): Promise<PortsFound> {
+  const read = (): PortsFound | null => {
     const file = readdirSync(dir).find((name) => name.endsWith(`_${pid}.ports`));
     if (!file) return null;
     try {
-      const ports = JSON.parse(readFileSync(join(dir, file), "utf8")) as { nats: string[] };
-      return Number(new URL(ports.nats[0]).port);
+      const ports = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
+        nats: string[]; monitoring?: string[];
+      };
+      return { port: Number(new URL(ports.nats[0]).port), monitorUrl: ports.monitoring?.[0] };
     } catch {
       return null; // still being written
     }
