@@ -26,6 +26,9 @@ import { ClosedClientRing, type ClosedClientInfo } from "./closed_clients.ts";
 import { Monitor } from "../monitor/monitor.ts";
 import { rawAuthUser } from "../monitor/conn_info.ts";
 
+/** Lame duck mode closes clients at most this far apart. */
+const LAME_DUCK_CLOSE_INTERVAL_MS_MAX = 1000;
+
 const monotonicClock: Clock = { nowMs: () => performance.now() };
 
 export class Server implements ClientContext {
@@ -202,16 +205,24 @@ export class Server implements ClientContext {
     const o = this.options;
     this.log.info("Entering lame duck mode, stop accepting new clients");
     this.#listener?.stop();
+    if (this.clients.size === 0) return this.shutdown();
     for (const client of this.clients.values()) {
       client.sendProtocol(infoLine(this.infoJson(client)));
     }
-    await delay(o.lameDuckGracePeriodMs);
+    await delay(Math.abs(o.lameDuckGracePeriodMs));
+    if (this.#shutdownPromise) return;
+    this.log.info("Closing existing clients");
     const clients = [...this.clients.values()];
-    const spreadMs = Math.max(o.lameDuckDurationMs - o.lameDuckGracePeriodMs, 0);
-    const perClientMs = clients.length > 0 ? spreadMs / clients.length : 0;
-    for (const client of clients) {
-      client.close(ClosedReason.serverShutdown);
-      if (perClientMs >= 1) await delay(perClientMs);
+    // Spread the closes over what remains of the duration, at most one second apart, so the
+    // reconnecting clients do not all arrive at the other servers together.
+    const spreadMs = Math.max(o.lameDuckDurationMs - Math.abs(o.lameDuckGracePeriodMs), 1000);
+    const intervalMs = Math.min(spreadMs / clients.length, LAME_DUCK_CLOSE_INTERVAL_MS_MAX);
+    for (let i = 0; i < clients.length; i++) {
+      if (this.#shutdownPromise) return;
+      clients[i].close(ClosedReason.serverShutdown);
+      if (i < clients.length - 1 && intervalMs >= 1) {
+        await delay(intervalMs / 2 + Math.random() * intervalMs / 2);
+      }
     }
     await this.shutdown();
   }
