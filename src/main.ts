@@ -1,24 +1,49 @@
 /**
- * natsd's entry point: resolves options from flags (and a config file), starts the server and
+ * natsd's entry point: resolves options from flags and the config file, starts the server and
  * wires process signals. `bin/natsd` runs this file on Bun.
  * @module
  */
-import { resolveCommandLine } from "./server/command_line.ts";
+import {
+  buildOptions, formatWarning, PROGRAM_NAME, resolveOptions, sendSignalCommand, USAGE,
+} from "./config/mod.ts";
 import { Logger } from "./server/logger.ts";
 import { Server } from "./server/server.ts";
 import { installSignalHandlers } from "./server/signals.ts";
+import { NATS_SERVER_VERSION, NATSD_VERSION } from "./server/version.ts";
 
-async function main(argv: string[]): Promise<number> {
-  const resolved = resolveCommandLine(argv);
-  if (resolved.kind === "exit") {
-    if (resolved.stdout) process.stdout.write(resolved.stdout);
-    if (resolved.stderr) process.stderr.write(resolved.stderr);
-    return resolved.code;
+/** Runs the command line; returns an exit code, or null while the server keeps running. */
+async function main(argv: string[]): Promise<number | null> {
+  const resolution = resolveOptions(argv);
+  switch (resolution.kind) {
+    case "help":
+    case "helpTls":
+      process.stdout.write(resolution.text);
+      return 0;
+    case "version":
+      process.stdout.write(`nats-server: v${NATS_SERVER_VERSION}\n${PROGRAM_NAME}: v${NATSD_VERSION}\n`);
+      return 0;
+    case "signal": {
+      const result = sendSignalCommand(resolution.spec);
+      if (!result.ok) {
+        process.stderr.write(`${PROGRAM_NAME}: ${result.error}\n`);
+        return 1;
+      }
+      return 0;
+    }
+    case "checkConfig":
+      process.stderr.write(`${resolution.message}\n`);
+      return 0;
+    case "error":
+      process.stderr.write(`${resolution.message}\n${resolution.showUsage ? USAGE : ""}`);
+      return 1;
+    case "run":
+      break;
   }
-  const options = resolved.options;
+  const { options, cli } = resolution;
   const log = new Logger(options);
-  for (const warning of resolved.warnings) log.warn(warning);
-  const server = new Server(options, log);
+  for (const warning of resolution.warnings) log.warn(formatWarning(warning));
+  for (const notice of resolution.notices) log.warn(notice);
+  const server = new Server(options, log, { rebuildOptions: () => buildOptions(cli) });
   try {
     await server.start();
   } catch (error) {
@@ -27,8 +52,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   installSignalHandlers(server);
-  return -1; // keep running; signals end the process
+  return null;
 }
 
 const code = await main(process.argv.slice(2));
-if (code >= 0) process.exit(code);
+if (code !== null) process.exit(code);

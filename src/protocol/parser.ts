@@ -203,7 +203,7 @@ export class Parser {
           } else if (b === LF) {
             const status = this.#dispatchArg(buf, i);
             if (status !== ParseStatus.ok) return status;
-            if (this.#state === S.Payload) {
+            if ((this.#state as S) === S.Payload) {
               this.#payloadStart = i + 1;
               // Jump over the payload when it is all in this chunk.
               const end = i + 1 + this.pubArgs.totalBytes;

@@ -51,7 +51,7 @@ test("parser survives random and mutated streams in random splits", () => {
   const limits = { maxControlLineBytes: 256, maxPayloadBytes: 1024, headersSupported: true };
   for (let iteration = 0; iteration < FUZZ_ITERATIONS; iteration++) {
     const ops = Array.from({ length: 1 + random.int(8) }, () => random.pick(VALID_OPS)).join("");
-    let input = encoder.encode(ops);
+    let input: Uint8Array = encoder.encode(ops);
     if (random.int(4) === 0) {
       input = Uint8Array.from({ length: random.int(600) }, () => random.int(256));
     } else if (random.int(2) === 0) {

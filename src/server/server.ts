@@ -21,6 +21,7 @@ import { routeMessage } from "./delivery.ts";
 import { listenClients, type Listener } from "./listener_bun.ts";
 import { Logger } from "./logger.ts";
 import type { Options } from "./options.ts";
+import { type Built, planReload } from "../config/mod.ts";
 import { NATS_SERVER_VERSION, NATSD_VERSION, PROTOCOL_VERSION, RUNTIME_VERSION } from "./version.ts";
 import { ClosedClientRing, type ClosedClientInfo } from "./closed_clients.ts";
 import { Monitor } from "../monitor/monitor.ts";
@@ -50,7 +51,12 @@ export class Server implements ClientContext {
   #portsFile = "";
   #monitor: Monitor | null = null;
 
-  constructor(public options: Options, readonly log: Logger) {
+  readonly #rebuildOptions: (() => Built) | null;
+
+  constructor(
+    public options: Options, readonly log: Logger, hooks: { rebuildOptions?: () => Built } = {},
+  ) {
+    this.#rebuildOptions = hooks.rebuildOptions ?? null;
     this.name = options.serverName || this.id;
     this.globalAccount = new Account(GLOBAL_ACCOUNT_NAME);
     this.accounts.set(this.globalAccount.name, this.globalAccount);
@@ -165,13 +171,37 @@ export class Server implements ClientContext {
   // ---- Lifecycle -----------------------------------------------------------------------
 
   /** SIGHUP: re-reads the configuration file and applies what may change at run time. */
-  reload(): void {
-    if (!this.options.configFile) {
-      this.log.error("Failed to reload server configuration: can only reload config when a " +
-        "file is provided using -c or --config");
-      return;
+  reload(): boolean {
+    const failed = (why: string) => {
+      this.log.error(`Failed to reload server configuration: ${why}`);
+      return false;
+    };
+    if (!this.options.configFile || !this.#rebuildOptions) {
+      return failed("can only reload config when a file is provided using -c or --config");
     }
-    this.log.error("Failed to reload server configuration: reload is not available yet");
+    // Build the whole new configuration first: a bad file changes nothing.
+    const built = this.#rebuildOptions();
+    if (!built.ok) return failed(built.errors.message);
+    const plan = planReload(this.options, built.options);
+    if (plan.refused.length > 0) return failed(plan.refused.map((r) => r.reason).join("; "));
+    for (const change of plan.changes) {
+      (this.options as unknown as Record<string, unknown>)[change.option] = change.newValue;
+      this.log.info(`Reloaded: ${change.key} = ${JSON.stringify(change.newValue)}`);
+    }
+    this.#applyReloadedOptions();
+    this.log.info("Reloaded server configuration");
+    return true;
+  }
+
+  /** Pushes reloaded settings into the parts that copied them at start. */
+  #applyReloadedOptions(): void {
+    const o = this.options;
+    this.log.configure(o);
+    for (const client of this.clients.values()) {
+      client.parser.setLimits({
+        maxControlLineBytes: o.maxControlLineBytes, maxPayloadBytes: o.maxPayloadBytes,
+      });
+    }
   }
 
   reopenLog(): void {

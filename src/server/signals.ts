@@ -9,7 +9,7 @@ export interface SignalTarget {
   shutdown(): Promise<void>;
   enterLameDuckMode(): Promise<void>;
   reopenLog(): void;
-  reload(): void;
+  reload(): boolean;
 }
 
 export function installSignalHandlers(server: Server): void {

@@ -75,13 +75,13 @@ describe("official client", () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(errors.RequestError);
-    expect((caught as errors.RequestError).isNoResponders()).toBe(true);
+    expect((caught as InstanceType<typeof errors.RequestError>).isNoResponders()).toBe(true);
   });
 
   test("queue subscribers share the work", async () => {
     const workers = [await client(), await client()];
     const counts = [0, 0];
-    workers.forEach((nc, i) => nc.subscribe("jobs", { queue: "workers", callback: () => counts[i]++ }));
+    workers.forEach((nc, i) => nc.subscribe("jobs", { queue: "workers", callback: () => { counts[i]++; } }));
     await Promise.all(workers.map((nc) => nc.flush()));
     const producer = await client();
     for (let i = 0; i < 200; i++) producer.publish("jobs", String(i));
@@ -102,7 +102,7 @@ describe("official client", () => {
   test("drain delivers pending messages then closes", async () => {
     const nc = await connect({ servers: server.url });
     let received = 0;
-    nc.subscribe("drain.me", { callback: () => received++ });
+    nc.subscribe("drain.me", { callback: () => { received++; } });
     await nc.flush();
     const pub = await client();
     for (let i = 0; i < 100; i++) pub.publish("drain.me");
