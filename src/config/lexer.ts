@@ -199,8 +199,8 @@ export class Lexer {
     if (this.#eof()) return this.#token("eof", "", this.#here());
     const c = this.#peek();
     if (c === "{") {
-      this.#advance();
       this.#push(State.top);
+      this.#advance();
       this.#state = State.block;
       return null;
     }
@@ -218,8 +218,8 @@ export class Lexer {
     if (this.#eof()) return this.#token("eof", "", this.#here());
     const c = this.#peek();
     if (c === "{") {
-      this.#advance();
       this.#push(State.blockEnd);
+      this.#advance();
       return null;
     }
     if (c === "}") {
@@ -474,8 +474,8 @@ export class Lexer {
     const at = this.#here();
     const c = this.#peek();
     if (c === "[" || c === "{") {
-      this.#advance();
       this.#push(after);
+      this.#advance();
       this.#state = c === "[" ? State.arrayValue : State.mapKey;
       return this.#token(c === "[" ? "arrayStart" : "mapStart", "", at);
     }

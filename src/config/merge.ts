@@ -45,8 +45,8 @@ export function resolveOptions(argv: string[], env: Env = process.env,
   try {
     cli = parseCommandLine(argv);
   } catch (error) {
-    if (error instanceof CliError) return { kind: "error", message: error.message, showUsage: true };
-    throw error;
+    if (!(error instanceof CliError)) throw error;
+    return { kind: "error", message: error.message, showUsage: true };
   }
   switch (cli.action.kind) {
     case "help": return { kind: "help", text: USAGE };
