@@ -119,7 +119,8 @@ describe("lexer: strings", () => {
   });
 
   test("unquoted strings end at blanks, new lines, ; , ] } and a quote", () => {
-    expect(lex("a = x;b = y,c = [z]").filter((t) => t.startsWith("string")).map((t) => t.slice(7, 8)))
+    const strings = lex("a = x;b = y,c = [z]").filter((t) => t.startsWith("string"));
+    expect(strings.map((t) => t.slice(7, 8)))
       .toEqual(["x", "y", "z"]);
     expect(tokenize("a = abc'\nb = 1")[1].text).toBe("abc");
     expect(lexError("a = abc'def")).toMatch(/^1:9 expected a new line/);

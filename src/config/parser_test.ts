@@ -220,7 +220,8 @@ describe("parser: includes", () => {
 
   test("include cycles are errors", () => {
     const source = memory({ "a.conf": "include b.conf", "b.conf": "include a.conf" });
-    expect(() => parseConfigFile("a.conf", source)).toThrow(/include cycle: .*a.conf -> .*b.conf -> .*a.conf/);
+    expect(() => parseConfigFile("a.conf", source))
+      .toThrow(/include cycle: .*a.conf -> .*b.conf -> .*a.conf/);
     const self = memory({ "s.conf": "x = 1\ninclude s.conf" });
     expect(() => parseConfigFile("s.conf", self)).toThrow(/include cycle/);
   });
