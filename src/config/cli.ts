@@ -197,6 +197,7 @@ function normalize(kind: Kind, name: string, value: string): string {
 /** The long name of a flag (the one FLAG_NOT_AVAILABLE and `cluster` use). */
 function canonical(spec: FlagSpec, name: string): string {
   if (name === "cluster_listen") return "cluster";
+  if (name.length > 2) return name;
   return spec.names.find((n) => n.length > 2) ?? name;
 }
 

@@ -27,7 +27,8 @@ export class ConfigError extends Error {
   readonly reason: string;
 
   constructor(pos: Position, reason: string) {
-    super(`${formatPosition(pos)}: ${reason}`);
+    // A problem with no place (e.g. between command-line flags) is just its reason.
+    super(pos.file === "" && pos.line === 0 ? reason : `${formatPosition(pos)}: ${reason}`);
     this.name = "ConfigError";
     this.file = pos.file;
     this.line = pos.line;
