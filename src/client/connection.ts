@@ -20,13 +20,17 @@ import type { Flushable } from "./flush_queue.ts";
 import { Outbound, type OutboundSocket } from "./outbound.ts";
 import { Subscription } from "./subscription.ts";
 import { SubjectMatchCache } from "./subject_match_cache.ts";
+import { type PausableSocket, StallGate } from "./stall_gate.ts";
 
 /** The transport under a connection. */
-export interface ClientSocket extends OutboundSocket {
+export interface ClientSocket extends OutboundSocket, PausableSocket {
   end(): void;
   readonly remoteAddress: string;
   readonly remotePort?: number;
 }
+
+/** A read is parsed in slices of this size so a producer can stall between them. */
+export const READ_SLICE_BYTES_MAX = 64 * 1024;
 
 /** Traced payloads are cut to this many bytes. */
 const TRACED_PAYLOAD_BYTES_MAX = 256;
@@ -45,6 +49,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   readonly kind = ConnectionKind.client;
   readonly outbound = new Outbound();
   readonly matchCache = new SubjectMatchCache();
+  readonly stallGate: StallGate;
   readonly parser: Parser;
   readonly subscriptions = new Map<string, Subscription<ClientConnection>>();
   connect: ConnectOptions = defaultConnectOptions();
@@ -63,6 +68,8 @@ export class ClientConnection implements ParserHandler, Flushable {
   lastActivityMs: number;
   rttMs = 0;
 
+  /** Input read but not parsed yet while this producer is stalled. */
+  #stalledInput: Uint8Array | null = null;
   #pingsOutstanding = 0;
   #pingSentAtMs = 0;
   #firstPongSent = false;
@@ -81,6 +88,7 @@ export class ClientConnection implements ParserHandler, Flushable {
       maxPayloadBytes: options.maxPayloadBytes,
       headersSupported: false,
     });
+    this.stallGate = new StallGate(socket);
     this.startedAtMs = context.clock.nowMs();
     this.lastActivityMs = this.startedAtMs;
   }
@@ -99,8 +107,46 @@ export class ClientConnection implements ParserHandler, Flushable {
   onData(chunk: Uint8Array): void {
     if (this.closed) return;
     this.lastActivityMs = this.context.clock.nowMs();
-    const status = this.parser.parse(chunk);
-    if (status !== ParseStatus.ok) this.#onParseFailure(status);
+    if (this.#stalledInput !== null) {
+      // Read before the pause took effect: keep it behind what is already waiting.
+      const joined = new Uint8Array(this.#stalledInput.length + chunk.length);
+      joined.set(this.#stalledInput);
+      joined.set(chunk, this.#stalledInput.length);
+      this.#stalledInput = joined;
+      return;
+    }
+    this.#consume(chunk);
+  }
+
+  /**
+   * Parses a read in slices of at most READ_SLICE_BYTES_MAX (a Bun read can be 512 KiB), so
+   * that a consumer falling behind can stall this producer between slices, as nats-server's
+   * 64 KiB reads allow.
+   */
+  #consume(chunk: Uint8Array): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const end = Math.min(offset + READ_SLICE_BYTES_MAX, chunk.length);
+      const status = this.parser.parse(offset === 0 && end === chunk.length ? chunk : chunk.subarray(offset, end));
+      offset = end;
+      if (status !== ParseStatus.ok) {
+        this.#onParseFailure(status);
+        return;
+      }
+      if (this.stallGate.requested) {
+        this.#stalledInput = offset < chunk.length ? chunk.slice(offset) : null;
+        // Give the consumers what they have before waiting for them.
+        this.context.flushQueue.flushAll();
+        this.stallGate.applyRequested(() => this.#resumeStalledInput());
+        return;
+      }
+    }
+  }
+
+  #resumeStalledInput(): void {
+    const input = this.#stalledInput;
+    this.#stalledInput = null;
+    if (input !== null && !this.closed) this.#consume(input);
   }
 
   // ---- ParserHandler -------------------------------------------------------------------
@@ -266,12 +312,25 @@ export class ClientConnection implements ParserHandler, Flushable {
     stats.outBytes += size;
     sub.delivered++;
     if (sub.maxMsgs > 0 && sub.delivered >= sub.maxMsgs) this.removeSubscription(sub);
-    if (this.outbound.pendingBytes > this.context.options.maxPendingBytes) {
+    const maxPending = this.context.options.maxPendingBytes;
+    if (this.outbound.pendingBytes > maxPending) {
       this.#slowConsumer(ClosedReason.slowConsumerPendingBytes);
       return false;
     }
     this.context.flushQueue.add(this);
     return true;
+  }
+
+  /** True when producers sending here should stall: the queue is past 3/4 of max_pending. */
+  get wantsProducerStall(): boolean {
+    return this.outbound.pendingBytes > (this.context.options.maxPendingBytes >> 2) * 3;
+  }
+
+  /** Asks to stall this producer after the current read, because `consumer` is behind. */
+  stallFor(consumer: ClientConnection): void {
+    if (!(consumer instanceof ClientConnection)) return; // internal sinks never stall producers
+    const atMax = consumer.outbound.pendingBytes >= this.context.options.maxPendingBytes;
+    this.stallGate.request(consumer.stallGate, atMax);
   }
 
   get echo(): boolean {
@@ -327,6 +386,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   onDrain(): void {
     if (this.closed) return;
     this.outbound.flush(this.socket, this.context.clock.nowMs());
+    if (!this.wantsProducerStall) this.stallGate.releaseWaitingProducers();
     if (!this.outbound.blocked && this.#writeDeadlineTimer !== null) {
       clearTimeout(this.#writeDeadlineTimer);
       this.#writeDeadlineTimer = null;
@@ -342,6 +402,8 @@ export class ClientConnection implements ParserHandler, Flushable {
     this.closed = true;
     this.closedReason = reason;
     this.#clearTimers();
+    this.stallGate.release();
+    this.stallGate.releaseWaitingProducers();
     this.#dropSubscriptions();
     this.outbound.clear();
     try {

@@ -15,6 +15,8 @@ import type { SubjectMatchCache } from "../client/subject_match_cache.ts";
 /** Whatever owns a subscription and can receive messages for it. */
 export interface MessageSink {
   readonly cid: number;
+  /** True when producers should stall because this sink is falling behind. */
+  readonly wantsProducerStall: boolean;
   /** Queues the message; false when it could not be delivered (closed, slow consumer). */
   deliver(sub: Subscription<MessageSink>, args: PubArgs, payload: Uint8Array,
     start: number, end: number): boolean;
@@ -30,6 +32,8 @@ export interface MessageSource {
   sendNoResponders(args: PubArgs, subject: string): void;
   /** The publisher's own cache of its last match. */
   readonly matchCache: SubjectMatchCache;
+  /** Asks the publisher to pause reading briefly because `consumer` is behind. */
+  stallFor(consumer: MessageSink): void;
 }
 
 /**
@@ -53,7 +57,10 @@ export function routeMessage(
     const sub = psubs[i];
     const owner = sub.owner;
     if (owner === source && !source.echo) continue;
-    if (owner.deliver(sub, args, payload, start, end)) delivered = true;
+    if (owner.deliver(sub, args, payload, start, end)) {
+      delivered = true;
+      if (owner.wantsProducerStall) source.stallFor(owner);
+    }
   }
   const qsubs = result.qsubs as Subscription<MessageSink>[][];
   for (let g = 0; g < qsubs.length; g++) {
@@ -76,7 +83,10 @@ function deliverToQueueGroup(
     const sub = group[(first + n) % count];
     const owner = sub.owner;
     if (owner === source && !source.echo) continue;
-    if (owner.deliver(sub, args, payload, start, end)) return true;
+    if (owner.deliver(sub, args, payload, start, end)) {
+      if (owner.wantsProducerStall) source.stallFor(owner);
+      return true;
+    }
   }
   return false;
 }

@@ -56,6 +56,8 @@ function adapt(socket: Socket<SocketData>): ClientSocket {
   return {
     write: (data: Uint8Array) => socket.write(data),
     end: () => socket.end(),
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
     remoteAddress: socket.remoteAddress,
     remotePort,
   };

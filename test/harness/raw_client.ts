@@ -25,6 +25,7 @@ export class RawClient {
           client.#closed = true;
           client.#notify();
         },
+        drain: () => client.#notify(),
         error: () => {
           client.#closed = true;
           client.#notify();
@@ -50,6 +51,18 @@ export class RawClient {
       const written = this.#socket.write(bytes.subarray(offset));
       if (written <= 0) throw new Error("RawClient: socket did not take the data");
       offset += written;
+    }
+  }
+
+  /** Sends everything, waiting for the socket to drain when the kernel buffer is full. */
+  async write(data: string | Uint8Array): Promise<void> {
+    const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : data;
+    let offset = 0;
+    while (offset < bytes.length) {
+      if (this.#closed) throw new Error("RawClient: connection closed while writing");
+      const written = this.#socket.write(bytes.subarray(offset));
+      if (written > 0) offset += written;
+      else await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
   }
 
