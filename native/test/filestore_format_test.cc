@@ -245,16 +245,18 @@ TEST(ScanRandomDamageNeverYieldsWrongRecords) {
 }
 
 TEST(IndexRoundTripAndStaleness) {
-  BlockHeader h = Header(CipherId::kNone, false, "");
-  auto codec = Codec(h, "");
+ for (CipherId cipher : {CipherId::kNone, CipherId::kAes256Gcm}) {
+  const std::string key = cipher == CipherId::kNone ? "" : kKey;
+  BlockHeader h = Header(cipher, false, key);
+  auto codec = Codec(h, key);
   std::string data = BuildBlock(codec.get(), h, 30);
   AppendControlRecord(&data, Kind::kFloor, 3, 0, 0);
   ScanResult scan;
   ScanBlock(data.data(), data.size(), kBlockHeaderBytes, 1, codec.get(), &scan);
-  const std::string idx = EncodeIndex(h, data.size(), scan);
+  const std::string idx = EncodeIndex(h, data.size(), scan, codec.get());
   ScanResult back;
   uint64_t covered = 0;
-  CHECK(DecodeIndex(idx, h, data.size(), &covered, &back));
+  CHECK(DecodeIndex(idx, h, data.size(), codec.get(), &covered, &back));
   CHECK(covered == data.size() && back.entries.size() == scan.entries.size());
   for (size_t i = 0; i < scan.entries.size(); i++) {
     const ScanEntry& a = scan.entries[i];
@@ -263,15 +265,17 @@ TEST(IndexRoundTripAndStaleness) {
     CHECK(a.ts == b.ts && a.payload_len == b.payload_len && a.hdr_len == b.hdr_len);
     if (a.kind == Kind::kMsg) CHECK(scan.subjects[a.subject] == back.subjects[b.subject]);
   }
-  CHECK(!DecodeIndex(idx, h, data.size() - 1, &covered, &back));  // block shorter than covered
+  CHECK(!DecodeIndex(idx, h, data.size() - 1, codec.get(), &covered, &back));  // block shorter than covered
   BlockHeader other = h;
   other.generation++;
-  CHECK(!DecodeIndex(idx, other, data.size(), &covered, &back));  // block was rewritten
+  CHECK(!DecodeIndex(idx, other, data.size(), codec.get(), &covered, &back));  // block was rewritten
   for (size_t bit = 0; bit < idx.size() * 8; bit += 13) {
     std::string bad = idx;
     bad[bit / 8] ^= static_cast<char>(1 << (bit % 8));
-    CHECK(!DecodeIndex(bad, h, data.size(), &covered, &back));
+    CHECK(!DecodeIndex(bad, h, data.size(), codec.get(), &covered, &back));
   }
+  if (cipher != CipherId::kNone) CHECK(idx.find("s.1") == std::string::npos);
+ }
 }
 
 TEST(SubjectFilterMatching) {

@@ -153,7 +153,7 @@ class Runner {
     ScanResult scan;
     ScanBlock(content.data(), content.size(), kBlockHeaderBytes, header.first_seq, codec.get(),
               &scan);
-    const std::string index = EncodeIndex(header, scan.end, scan);
+    const std::string index = EncodeIndex(header, scan.end, scan, codec.get());
     s = env_->WriteFileAtomic(job_->dir, IndexFileName(id), index);
     if (s.ok()) dir_dirty_ = false;  // WriteFileAtomic synced the directory
     return s;

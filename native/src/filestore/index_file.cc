@@ -72,7 +72,8 @@ bool DecodeEntry(const char** p, const char* limit, uint64_t subjects, int64_t* 
 
 }  // namespace
 
-std::string EncodeIndex(const BlockHeader& header, uint64_t covered, const ScanResult& scan) {
+std::string EncodeIndex(const BlockHeader& header, uint64_t covered, const ScanResult& scan,
+                        RecordCodec* codec) {
   std::string out(kIndexHeaderBytes, '\0');
   char* h = out.data();
   std::memcpy(h, kIndexMagic, 8);
@@ -84,19 +85,26 @@ std::string EncodeIndex(const BlockHeader& header, uint64_t covered, const ScanR
   EncodeFixed32(h + 48, static_cast<uint32_t>(scan.subjects.size()));
   EncodeFixed32(h + 52, static_cast<uint32_t>(scan.entries.size()));
   EncodeFixed32(h + 60, crc32c::Mask(crc32c::Value(h, 60)));
+  std::string body;
   for (const auto& subject : scan.subjects) {
-    PutVarint64(&out, subject.size());
-    out.append(subject);
+    PutVarint64(&body, subject.size());
+    body.append(subject);
   }
   int64_t prev_ts = 0;
-  for (const auto& entry : scan.entries) EncodeEntry(&out, entry, &prev_ts);
+  for (const auto& entry : scan.entries) EncodeEntry(&body, entry, &prev_ts);
+  if (codec->encrypted()) {
+    const std::string aad = out;  // a copy: sealing appends to out
+    codec->SealBlob(aad, body, &out);
+  } else {
+    out.append(body);
+  }
   const uint32_t crc = crc32c::Value(out.data() + kIndexHeaderBytes, out.size() - kIndexHeaderBytes);
   PutFixed32(&out, crc32c::Mask(crc));
   return out;
 }
 
 bool DecodeIndex(const std::string& data, const BlockHeader& header, uint64_t block_size,
-                 uint64_t* covered, ScanResult* out) {
+                 RecordCodec* codec, uint64_t* covered, ScanResult* out) {
   if (data.size() < kIndexHeaderBytes + 4) return false;
   const char* h = data.data();
   if (std::memcmp(h, kIndexMagic, 8) != 0) return false;
@@ -106,10 +114,19 @@ bool DecodeIndex(const std::string& data, const BlockHeader& header, uint64_t bl
   if (DecodeFixed64(h + 32) != header.generation) return false;
   const uint64_t cov = DecodeFixed64(h + 40);
   if (cov < kBlockHeaderBytes || cov > block_size) return false;
-  const size_t body_len = data.size() - kIndexHeaderBytes - 4;
+  size_t body_len = data.size() - kIndexHeaderBytes - 4;
   const char* body = h + kIndexHeaderBytes;
   if (crc32c::Unmask(DecodeFixed32(body + body_len)) != crc32c::Value(body, body_len)) {
     return false;
+  }
+  std::string opened;
+  if (codec->encrypted()) {
+    if (!codec->OpenBlob(std::string_view(h, kIndexHeaderBytes), std::string_view(body, body_len),
+                         &opened)) {
+      return false;
+    }
+    body = opened.data();
+    body_len = opened.size();
   }
   const uint32_t subject_count = DecodeFixed32(h + 48);
   const uint32_t entry_count = DecodeFixed32(h + 52);

@@ -255,4 +255,19 @@ bool RecordCodec::DecodeMsg(const char* record, const RecordHeader& h, DecodedMs
   return true;
 }
 
+void RecordCodec::SealBlob(std::string_view aad, std::string_view plain, std::string* out) {
+  NATSD_ASSERT(aead_ != nullptr);
+  uint8_t nonce[kAeadNonceBytes];
+  Nonces().Next(nonce);
+  out->append(reinterpret_cast<const char*>(nonce), kAeadNonceBytes);
+  NATSD_ASSERT(aead_->Seal(nonce, aad.data(), aad.size(), plain.data(), plain.size(), out));
+}
+
+bool RecordCodec::OpenBlob(std::string_view aad, std::string_view sealed, std::string* out) {
+  if (aead_ == nullptr || sealed.size() < kAeadNonceBytes + kAeadTagBytes) return false;
+  const auto* nonce = reinterpret_cast<const uint8_t*>(sealed.data());
+  return aead_->Open(nonce, aad.data(), aad.size(), sealed.data() + kAeadNonceBytes,
+                     sealed.size() - kAeadNonceBytes, out);
+}
+
 }  // namespace natsd::filestore

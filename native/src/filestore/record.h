@@ -64,6 +64,11 @@ class RecordCodec {
   // Decodes a record that passed VerifyRecord; false when decryption or decompression fails.
   bool DecodeMsg(const char* record, const RecordHeader& h, DecodedMsg* out);
 
+  // Blobs (index file bodies) of encrypted blocks: nonce || ciphertext || tag.
+  bool encrypted() const { return aead_ != nullptr; }
+  void SealBlob(std::string_view aad, std::string_view plain, std::string* out);
+  bool OpenBlob(std::string_view aad, std::string_view sealed, std::string* out);
+
  private:
   RecordCodec() = default;
   bool compress_ = false;

@@ -294,6 +294,7 @@ FastState Store::GetFastState() {
   if (msgs_ > 0 && last_seq_ >= first_seq_) s.num_deleted = last_seq_ - first_seq_ + 1 - msgs_;
   s.next_expiry = NextExpiry();
   s.lost_msgs = lost_seqs_.size();
+  s.lost_bytes = orphan_lost_bytes_;
   for (const auto& [id, b] : blocks_) s.lost_bytes += b->lost_bytes;
   for (const auto& [id, b] : blocks_) {
     for (const Overlay& o : b->overlays) s.pending_bytes += o.data->size();

@@ -244,6 +244,7 @@ class Store {
   bool closed_ = false;
   Status failure_;
   std::set<uint64_t> lost_seqs_;
+  uint64_t orphan_lost_bytes_ = 0;  // in blocks ignored for a bad header
   std::vector<DamageEvent> damage_;
 };
 

@@ -22,7 +22,10 @@ class StoreOpener {
     ScanResult scan;
     bool torn = false;
     bool reindex = false;
+    std::vector<uint64_t> lost;  // sequences the index knew of that the block no longer has
+    uint64_t lost_bytes = 0;
   };
+  void TrimToFile(Loaded* loaded, uint64_t file_size, uint64_t* covered);
 
   Status ListBlocks(std::vector<uint32_t>* ids);
   Status LoadBlock(uint32_t id, bool last, std::unique_ptr<Loaded>* out);
@@ -30,8 +33,13 @@ class StoreOpener {
   void Replay(Loaded* loaded, bool prev_torn, uint64_t prev_end);
   void ReplayEntry(Store::Block* b, const ScanResult& scan, const ScanEntry& e);
 
+  void Lost(uint64_t seq) {
+    if (seq >= floor_) s_->lost_seqs_.insert(seq);
+  }
+
   Store* s_;
   std::string dir_;
+  uint64_t floor_ = 0;  // the highest FLOOR replayed: nothing below it is reported lost
 };
 
 void StoreOpener::Damage(uint32_t block, uint64_t offset, uint64_t length,
@@ -81,10 +89,14 @@ Status StoreOpener::LoadBlock(uint32_t id, bool last, std::unique_ptr<Loaded>* o
   if (data.size() < kBlockHeaderBytes) {
     if (last) return s_->env_->RemoveFile(path);  // died while creating it
     Damage(id, 0, data.size(), "incomplete block header");
+    s_->orphan_lost_bytes_ += data.size();
     return Status::OK();
   }
   if (!loaded->header.DecodeFrom(data.data()) || loaded->header.id != id) {
+    // Without its header the block cannot be trusted at all (its key and first sequence are
+    // unknown): it is reported, left in place for inspection, and never served.
     Damage(id, 0, data.size(), "bad block header");
+    s_->orphan_lost_bytes_ += data.size();
     return Status::OK();
   }
   std::unique_ptr<RecordCodec> codec;
@@ -95,7 +107,11 @@ Status StoreOpener::LoadBlock(uint32_t id, bool last, std::unique_ptr<Loaded>* o
   ScanResult& scan = loaded->scan;
   const bool have_index =
       s_->env_->ReadFile(dir_ + "/" + IndexFileName(id), &index).ok() &&
-      DecodeIndex(index, loaded->header, data.size(), &covered, &scan);
+      DecodeIndex(index, loaded->header, UINT64_MAX, codec.get(), &covered, &scan);
+  if (have_index && covered > data.size()) {
+    Damage(id, data.size(), covered - data.size(), "block shorter than its index");
+    TrimToFile(loaded.get(), data.size(), &covered);
+  }
   uint64_t next_cover = loaded->header.first_seq;
   if (have_index) {
     for (const ScanEntry& e : scan.entries) {
@@ -120,6 +136,23 @@ Status StoreOpener::LoadBlock(uint32_t id, bool last, std::unique_ptr<Loaded>* o
   loaded->size = scan.end;
   *out = std::move(loaded);
   return Status::OK();
+}
+
+// The block lost bytes its index describes (truncated by something other than us): the records
+// past the end are lost, and the block ends where its last complete record does.
+void StoreOpener::TrimToFile(Loaded* loaded, uint64_t file_size, uint64_t* covered) {
+  auto& entries = loaded->scan.entries;
+  size_t keep = 0;
+  while (keep < entries.size() && entries[keep].offset + entries[keep].length <= file_size) keep++;
+  for (size_t i = keep; i < entries.size(); i++) {
+    const ScanEntry& e = entries[i];
+    if (e.kind == Kind::kMsg || e.kind == Kind::kErased) loaded->lost.push_back(e.seq);
+  }
+  loaded->lost_bytes += *covered - file_size;
+  entries.resize(keep);
+  *covered = keep == 0 ? kBlockHeaderBytes : entries.back().offset + entries.back().length;
+  loaded->torn = true;
+  loaded->reindex = true;
 }
 
 void StoreOpener::ReplayEntry(Store::Block* b, const ScanResult& scan, const ScanEntry& e) {
@@ -157,6 +190,7 @@ void StoreOpener::ReplayEntry(Store::Block* b, const ScanResult& scan, const Sca
         st.DeleteSeq(s, true, nullptr);
       }
       st.lost_seqs_.erase(st.lost_seqs_.begin(), st.lost_seqs_.lower_bound(e.seq));
+      floor_ = std::max(floor_, e.seq);
       st.last_seq_ = std::max(st.last_seq_, e.seq - 1);
       b->control.emplace_back(e.offset, e.length);
       break;
@@ -191,18 +225,23 @@ void StoreOpener::Replay(Loaded* loaded, bool prev_torn, uint64_t prev_end) {
   st.last_seq_ = std::max(st.last_seq_, b->header.first_seq - 1);
   if (prev_torn && b->header.first_seq > prev_end + 1) {
     // The previous block lost its tail: the sequences it would have reached are lost.
-    for (uint64_t s = prev_end + 1; s < b->header.first_seq; s++) st.lost_seqs_.insert(s);
+    for (uint64_t s = prev_end + 1; s < b->header.first_seq; s++) Lost(s);
   }
   uint64_t expect = b->header.first_seq;
   for (const DamagedRange& d : loaded->scan.damage) b->lost_bytes += d.length;
+  b->lost_bytes += loaded->lost_bytes;
   for (const ScanEntry& e : loaded->scan.entries) {
     const bool covers = e.kind == Kind::kMsg || e.kind == Kind::kErased || e.kind == Kind::kGap;
     if (covers) {
-      for (uint64_t s = expect; s < e.seq; s++) st.lost_seqs_.insert(s);  // a hole: damage
+      for (uint64_t s = expect; s < e.seq; s++) Lost(s);  // a hole: damage
       expect = (e.kind == Kind::kGap ? e.gap_last : e.seq) + 1;
       b->end_seq = expect - 1;
     }
     ReplayEntry(b, loaded->scan, e);
+  }
+  for (uint64_t s : loaded->lost) {
+    Lost(s);
+    st.last_seq_ = std::max(st.last_seq_, s);
   }
   if (st.msgs_ == 0) st.first_seq_ = st.last_seq_ + 1;
 }
@@ -222,7 +261,10 @@ Status StoreOpener::Run() {
     s = LoadBlock(ids[i], i + 1 == ids.size(), &loaded);
     if (!s.ok()) return s;
     st.next_block_id_ = std::max(st.next_block_id_, ids[i] + 1);
-    if (!loaded) continue;
+    if (!loaded) {
+      prev_torn = true;  // the sequences up to the next block's first are lost
+      continue;
+    }
     Replay(loaded.get(), prev_torn, prev_end);
     prev_torn = loaded->torn;
     prev_end = st.blocks_.at(ids[i])->end_seq;
@@ -236,7 +278,6 @@ Status StoreOpener::Run() {
   st.first_seq_ = st.msgs_ == 0 ? st.last_seq_ + 1 : st.index_.NextLive(0, st.last_seq_);
   st.floor_written_ = st.first_seq_;
   // Lost sequences that were deleted anyway, or are outside the store, are not reported.
-  st.lost_seqs_.erase(st.lost_seqs_.begin(), st.lost_seqs_.lower_bound(st.first_seq_));
   st.lost_seqs_.erase(st.lost_seqs_.upper_bound(st.last_seq_), st.lost_seqs_.end());
   for (auto it = st.lost_seqs_.begin(); it != st.lost_seqs_.end();) {
     it = st.index_.State(*it) == SlotState::kLive ? st.lost_seqs_.erase(it) : std::next(it);

@@ -199,6 +199,9 @@ void Store::PlanCompaction(Block* b) {
     rw->tombstones.emplace_back(t.first, copy(t.second, kRecordHeaderBytes));
   }
   rw->size = offset;
+  // The estimate above ignores GAP records; a rewrite must at least halve the block, which also
+  // guarantees that rewriting a block that was just rewritten is never planned again.
+  if ((rw->size - kBlockHeaderBytes) * 2 > records) return;
   b->rewrite = std::move(rw);
   pending_ops_.push_back(std::move(op));
 }
@@ -281,7 +284,9 @@ void Store::FinishFlushJob(std::unique_ptr<FlushJob> job) {
     if (failure_.ok()) failure_ = job->status;
     return;
   }
+  bool reshaped = false;
   for (const FlushOp& op : job->ops) {
+    reshaped = reshaped || op.type == FlushOp::Type::kRewrite || op.type == FlushOp::Type::kRemove;
     auto it = blocks_.find(op.block);
     if (it == blocks_.end()) continue;
     Block* b = it->second.get();
@@ -293,6 +298,12 @@ void Store::FinishFlushJob(std::unique_ptr<FlushJob> job) {
                ov.end());
     } else if (op.type == FlushOp::Type::kRewrite && b->rewrite) {
       ApplyRewrite(b);
+    }
+  }
+  if (reshaped) {
+    // Records went away: tombstones that deleted them may no longer be needed.
+    for (const auto& [id, b] : blocks_) {
+      if (b.get() != tail_ && !b->tombstones.empty()) compaction_candidates_.insert(id);
     }
   }
   if (!job->sync) {

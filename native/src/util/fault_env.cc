@@ -174,13 +174,23 @@ bool FaultEnv::FileExists(const std::string& path) {
   return files_.count(path) > 0 || dirs_.count(path) > 0;
 }
 
-void FaultEnv::Crash() {
+void FaultEnv::Crash(uint64_t seed) {
   std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, std::shared_ptr<Node>> survivors;
   for (const auto& [dir, entries] : durable_) {
     for (const auto& [name, node] : entries) survivors[dir + "/" + name] = node;
   }
-  for (auto& [path, node] : survivors) node->data = node->synced;
+  uint64_t rng = seed;
+  for (auto& [path, node] : survivors) {
+    const std::string& d = node->data;
+    const std::string& synced = node->synced;
+    size_t keep = 0;
+    if (seed != 0 && d.size() > synced.size() && d.compare(0, synced.size(), synced) == 0) {
+      rng = rng * 6364136223846793005ull + 1442695040888963407ull;  // an LCG step
+      keep = static_cast<size_t>((rng >> 33) % (d.size() - synced.size() + 1));
+    }
+    node->data = synced + d.substr(synced.size(), keep);
+  }
   files_ = std::move(survivors);
 }
 

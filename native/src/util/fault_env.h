@@ -34,8 +34,9 @@ class FaultEnv final : public Env {
   bool FileExists(const std::string& path) override;
 
   // Power loss: files go back to their last synced bytes; entries created, renamed or removed
-  // since their directory's last SyncDir are undone.
-  void Crash();
+  // since their directory's last SyncDir are undone. With a non-zero seed, a file that grew since
+  // its last sync keeps a random prefix of the new bytes (a torn write).
+  void Crash(uint64_t seed = 0);
   // The next `count` mutating operations succeed, every later one fails with an IOError;
   // a negative count turns failures off.
   void FailMutationsAfter(int64_t count);
