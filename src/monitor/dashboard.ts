@@ -76,8 +76,10 @@ function renderTiles(varz) {
   for (const el of document.querySelectorAll("[data-field]")) {
     el.textContent = fmt(varz[el.dataset.field]);
   }
+  const identity = varz.server_name === varz.server_id
+    ? varz.server_id : varz.server_name + " · " + varz.server_id;
   document.getElementById("server").textContent =
-    varz.server_name + " · " + varz.server_id + " · v" + varz.version + " · " + varz.go;
+    identity + " · v" + varz.version + " · " + varz.go + " · up " + varz.uptime;
 }
 
 function renderConnections(connz) {
