@@ -23,6 +23,21 @@ for (const tool of requiredTools) {
   }
 }
 
+// The file store links liblz4 and OpenSSL's libcrypto (native/CMakeLists.txt).
+const requiredHeaders = [
+  { header: "/usr/include/lz4.h", debianPackage: "liblz4-dev" },
+  { header: "/usr/include/openssl/evp.h", debianPackage: "libssl-dev" },
+];
+for (const { header, debianPackage } of requiredHeaders) {
+  if (!existsSync(header)) {
+    console.error(
+      `natsd: building the native addon needs '${header}', which was not found.\n` +
+        `       Install it with: apt-get install -y ${debianPackage}`,
+    );
+    process.exit(1);
+  }
+}
+
 // cmake-js downloads Node headers unless it is told where local ones are; this machine has
 // them under /usr (npm sets npm_config_nodedir for scripts, but not for direct runs).
 const env = { ...process.env };

@@ -142,6 +142,8 @@ class Store {
   std::unique_ptr<FlushJob> TakeFlushJob(bool sync);
   void FinishFlushJob(std::unique_ptr<FlushJob> job);
   bool job_out() const { return job_out_; }
+  // True when a flush job would have something to write now (sync-interval syncs excluded).
+  bool HasPendingWork() const;
   const Status& failure() const { return failure_; }
   // Writes everything, indexes the tail block and syncs, on the calling thread.
   // REQUIRES: !job_out().

@@ -236,6 +236,12 @@ void Store::ApplyRewrite(Block* b) {
   b->rewrite.reset();
 }
 
+bool Store::HasPendingWork() const {
+  if (closed_ || !failure_.ok() || tail_ == nullptr) return false;
+  return !pending_ops_.empty() || (tail_->pending && !tail_->pending->empty()) ||
+         !compaction_candidates_.empty() || first_seq_ > floor_written_;
+}
+
 std::unique_ptr<FlushJob> Store::TakeFlushJob(bool sync) {
   if (job_out_ || closed_ || !failure_.ok() || tail_ == nullptr) return nullptr;
   EmitFloor();
