@@ -64,6 +64,8 @@ export interface ParserLimits {
 }
 
 const EMPTY = new Uint8Array(0);
+/** First allocation for a control line split across reads. */
+const ARG_BUF_BYTES_MIN = 128;
 const CR = 13;
 const LF = 10;
 const SPACE = 32;
@@ -120,7 +122,8 @@ export class Parser {
   constructor(handler: ParserHandler, limits: ParserLimits) {
     this.#handler = handler;
     this.#limits = limits;
-    this.#argBuf = new Uint8Array(Math.min(limits.maxControlLineBytes + 2, 4096) || 64);
+    // Allocated on the first control line split across reads: idle connections cost nothing.
+    this.#argBuf = EMPTY;
   }
 
   /** True between operations (no partial operation is buffered). */
@@ -271,7 +274,7 @@ export class Parser {
 
   #appendArgByte(b: number): void {
     if (this.#argLength === this.#argBuf.length) {
-      const grown = new Uint8Array(this.#argBuf.length * 2);
+      const grown = new Uint8Array(Math.max(ARG_BUF_BYTES_MIN, this.#argBuf.length * 2));
       grown.set(this.#argBuf);
       this.#argBuf = grown;
     }
