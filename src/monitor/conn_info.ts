@@ -138,7 +138,8 @@ export function openRow(client: MonitoredConnection, detail: RowDetail): ConnRow
     version: client.connect.version,
     subsList: !detail.subsDetail && detail.subs && subs.length > 0
       ? subs.map((sub) => sub.subject) : undefined,
-    subsDetail: detail.subsDetail && subs.length > 0 ? subs.map((sub) => subDetail(sub)) : undefined,
+    subsDetail: detail.subsDetail && subs.length > 0
+      ? subs.map((sub) => subDetail(sub)) : undefined,
     nameTag: detail.auth && account ? account : undefined,
     accountShown: detail.auth ? nonGlobal(account) : undefined,
   };

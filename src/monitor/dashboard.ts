@@ -14,12 +14,15 @@ const STYLE = `
   body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1d2433; background: #f6f7fb; }
   h1 { font-size: 1.3rem; margin: 0 0 0.2rem; }
   .sub { color: #667; font-size: 0.85rem; margin-bottom: 1rem; }
-  .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 0.6rem; }
-  .tile { background: #fff; border-radius: 8px; padding: 0.6rem 0.8rem; box-shadow: 0 1px 2px #0001; }
-  .tile .k { font-size: 0.75rem; color: #667; text-transform: uppercase; letter-spacing: 0.03em; }
+  .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
+    gap: 0.6rem; }
+  .tile { background: #fff; border-radius: 8px; padding: 0.6rem 0.8rem;
+    box-shadow: 0 1px 2px #0001; }
+  .tile .k { font-size: 0.75rem; color: #667; text-transform: uppercase;
+    letter-spacing: 0.03em; }
   .tile .v { font-size: 1.3rem; font-weight: 600; font-variant-numeric: tabular-nums; }
-  .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 0.6rem;
-    margin: 1rem 0; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr));
+    gap: 0.6rem; margin: 1rem 0; }
   .chart { background: #fff; border-radius: 8px; padding: 0.6rem; box-shadow: 0 1px 2px #0001; }
   .chart h2 { font-size: 0.85rem; margin: 0 0 0.3rem; color: #445; }
   svg { width: 100%; height: 110px; display: block; }
@@ -69,7 +72,8 @@ function draw(id, lists, colors) {
     paths += '<polyline fill="none" stroke-width="2" stroke="' + colors[i] + '" points="' +
       points.join(" ") + '"/>';
   });
-  svg.innerHTML = paths + '<text x="2" y="10" font-size="9" fill="#889">max ' + fmt(max) + "</text>";
+  svg.innerHTML = paths +
+    '<text x="2" y="10" font-size="9" fill="#889">max ' + fmt(max) + "</text>";
 }
 
 function renderTiles(varz) {
@@ -87,7 +91,8 @@ function renderConnections(connz) {
   body.textContent = "";
   for (const c of connz.connections || []) {
     const tr = document.createElement("tr");
-    const cells = [c.cid, c.name || "", c.ip + ":" + c.port, (c.lang || "") + " " + (c.version || ""),
+    const client = (c.lang || "") + " " + (c.version || "");
+    const cells = [c.cid, c.name || "", c.ip + ":" + c.port, client,
       c.subscriptions, c.pending_bytes, c.in_msgs, c.out_msgs, c.in_bytes, c.out_bytes, c.rtt || "",
       c.uptime, c.idle];
     cells.forEach((value, i) => {
@@ -154,10 +159,12 @@ export function dashboardPage(): string {
     ${tiles}
   </div>
   <div class="charts">
-    <div class="chart"><h2>Connections</h2><svg id="chart-connections" viewBox="0 0 300 100"></svg></div>
+    <div class="chart"><h2>Connections</h2>
+      <svg id="chart-connections" viewBox="0 0 300 100"></svg></div>
     <div class="chart"><h2>Messages per second (in green, out orange)</h2>
       <svg id="chart-rates" viewBox="0 0 300 100"></svg></div>
-    <div class="chart"><h2>Subscriptions</h2><svg id="chart-subscriptions" viewBox="0 0 300 100"></svg></div>
+    <div class="chart"><h2>Subscriptions</h2>
+      <svg id="chart-subscriptions" viewBox="0 0 300 100"></svg></div>
   </div>
   <h2 style="font-size:1rem">Connections <small id="conn-count"></small></h2>
   <table>

@@ -46,7 +46,8 @@ export function addVarz(exposition: Exposition, varz: Record<string, GoJsonValue
   for (const [key, value] of Object.entries(varz)) {
     if (typeof value !== "number") continue;
     const type: MetricType = VARZ_COUNTERS.has(key) ? "counter" : "gauge";
-    exposition.add(`gnatsd_varz_${key}`, type, VARZ_HELP[key] ?? key, { server_id: serverId }, value);
+    const help = VARZ_HELP[key] ?? key;
+    exposition.add(`gnatsd_varz_${key}`, type, help, { server_id: serverId }, value);
   }
 }
 
@@ -76,9 +77,10 @@ function addConnz(exposition: Exposition, source: MonitorSource, detailed: boole
   }
   for (const key of Object.keys(totals) as (keyof typeof totals)[]) {
     const type: MetricType = key.startsWith("in_") || key.startsWith("out_") ? "counter" : "gauge";
-    exposition.add(`gnatsd_connz_${key}`, type, `${key} of open connections`, base, totals[key]);
+    const help = `${key} of open connections`;
+    exposition.add(`gnatsd_connz_${key}`, type, help, base, totals[key]);
     for (const [labels, values] of perConnection) {
-      exposition.add(`gnatsd_connz_${key}`, type, `${key} of open connections`, labels, values[key]);
+      exposition.add(`gnatsd_connz_${key}`, type, help, labels, values[key]);
     }
   }
 }

@@ -33,7 +33,8 @@ describe("Exposition writer", () => {
   });
 
   test("special values", () => {
-    expect([NaN, Infinity, -Infinity, 1.5].map(formatValue)).toEqual(["NaN", "+Inf", "-Inf", "1.5"]);
+    expect([NaN, Infinity, -Infinity, 1.5].map(formatValue))
+      .toEqual(["NaN", "+Inf", "-Inf", "1.5"]);
   });
 
   test("the checker rejects malformed text", () => {

@@ -15,7 +15,8 @@ import { indexPage } from "./index_page.ts";
 import { metricsText } from "./metrics.ts";
 import { ProcessUsage } from "./process_usage.ts";
 import { json, type Reply } from "./reply.ts";
-import { type Route, Router } from "./router.ts";
+import type { Query } from "./query.ts";
+import { type RequestContext, type Route, Router } from "./router.ts";
 import type { MonitorSource } from "./source.ts";
 import { parseSubszQuery, subsz } from "./subsz.ts";
 import { varz } from "./varz.ts";
@@ -90,8 +91,13 @@ export class Monitor {
   #routes(): Route[] {
     const source = this.source;
     const clock = this.clock;
-    const counted = (path: string, build: (ctx: Parameters<Route["handle"]>[0]) => Reply) =>
-      ({ path, handle: (ctx: Parameters<Route["handle"]>[0]) => { ctx.count(); return build(ctx); } });
+    const counted = (path: string, build: (ctx: RequestContext) => Reply): Route => ({
+      path,
+      handle: (ctx) => {
+        ctx.count();
+        return build(ctx);
+      },
+    });
     return [
       counted("/", () => ({ kind: "page", body: indexPage(), contentType: HTML })),
       counted("/varz", () => json(this.varzDocument())),
@@ -131,14 +137,16 @@ export class Monitor {
   }
 
   /** /subscriptionsz is counted under /subsz, as nats-server counts it. */
-  #subsAlias(ctx: Parameters<Route["handle"]>[0]): Reply {
+  #subsAlias(ctx: RequestContext): Reply {
     this.router.count("/subsz");
     return json(subsz(this.source, parseSubszQuery(ctx.query), this.clock));
   }
 
-  #healthz(query: Parameters<Route["handle"]>[0]["query"]): Reply {
+  #healthz(query: Query): Reply {
     const { options, deprecated } = parseHealthQuery(query);
-    if (deprecated) this.log.warn("Healthcheck: js-enabled deprecated, use js-enabled-only instead");
+    if (deprecated) {
+      this.log.warn("Healthcheck: js-enabled deprecated, use js-enabled-only instead");
+    }
     const result = health(options, {
       jetStreamConfigured: this.source.options.jetstream,
       jetStreamEnabled: this.hooks.jetStreamEnabled?.() ?? false,

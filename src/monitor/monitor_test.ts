@@ -123,7 +123,9 @@ describe("/varz", () => {
 
   test("counters come from the server", async () => {
     const { getJson } = monitorOf((s) => {
-      Object.assign(s.stats, { inMsgs: 3, inBytes: 30, outMsgs: 4, outBytes: 40, slowConsumers: 1 });
+      Object.assign(s.stats, {
+        inMsgs: 3, inBytes: 30, outMsgs: 4, outBytes: 40, slowConsumers: 1,
+      });
       s.subscribe(s.connect(1), "a", "1");
     });
     const varz = await getJson("/varz");

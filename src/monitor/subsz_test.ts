@@ -2,7 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { FakeSource } from "./fake_source.ts";
 import { goJson } from "./go_json.ts";
 import { BadQueryError, Query } from "./query.ts";
-import { isValidLiteralSubject, literalMatches, mergeStats, parseSubszQuery, subsz } from "./subsz.ts";
+import {
+  isValidLiteralSubject, literalMatches, mergeStats, parseSubszQuery, subsz,
+} from "./subsz.ts";
 import { WallClock } from "./wall_clock.ts";
 
 describe("subject helpers", () => {

@@ -269,7 +269,9 @@ export class Server implements ClientContext {
   }
 }
 
-function closedInfoOf(client: ClientConnection, reason: ClosedReason, server: Server): ClosedClientInfo {
+function closedInfoOf(
+  client: ClientConnection, reason: ClosedReason, server: Server,
+): ClosedClientInfo {
   return {
     cid: client.cid,
     ip: client.socket.remoteAddress,

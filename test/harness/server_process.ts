@@ -110,7 +110,9 @@ interface PortsFound {
 }
 
 /** Resolves with the ports file's client port and monitoring URL, waiting for the file. */
-async function waitForPorts(dir: string, pid: number, exited: Promise<number>): Promise<PortsFound> {
+async function waitForPorts(
+  dir: string, pid: number, exited: Promise<number>,
+): Promise<PortsFound> {
   const read = (): PortsFound | null => {
     const file = readdirSync(dir).find((name) => name.endsWith(`_${pid}.ports`));
     if (!file) return null;

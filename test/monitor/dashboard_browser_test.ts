@@ -38,11 +38,12 @@ const RENDERED = `new Promise((resolve) => {
     .observe(document.body, { attributes: true });
 })`;
 
-test.skipIf(!RUN)("the dashboard renders /varz numbers and connections without errors", async () => {
+test.skipIf(!RUN)("the dashboard shows /varz numbers and connections, no errors", async () => {
   page = await HeadlessPage.open(`${server.monitorUrl}/dashboard`);
   expect(await page.evaluate<boolean>(RENDERED)).toBe(true);
   const shown = await page.evaluate<Record<string, string>>(`Object.fromEntries(
-    [...document.querySelectorAll("[data-field]")].map((el) => [el.dataset.field, el.textContent]))`);
+    [...document.querySelectorAll("[data-field]")]
+      .map((el) => [el.dataset.field, el.textContent]))`);
   const varz = await getJson(server, "/varz");
   const number = (text: string) => Number(text.replace(/,/g, ""));
   for (const field of ["connections", "total_connections", "subscriptions", "in_msgs",

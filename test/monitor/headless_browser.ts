@@ -74,7 +74,8 @@ export class HeadlessPage {
     });
     const result = reply.result as { result?: { value?: T }; exceptionDetails?: unknown };
     if (reply.error || result.exceptionDetails) {
-      throw new Error(`evaluation failed: ${JSON.stringify(reply.error ?? result.exceptionDetails)}`);
+      const detail = JSON.stringify(reply.error ?? result.exceptionDetails);
+      throw new Error(`evaluation failed: ${detail}`);
     }
     return result.result?.value as T;
   }
@@ -103,7 +104,9 @@ export class HeadlessPage {
         for (const resolve of this.#loadWaiters.splice(0)) resolve();
         break;
       case "Runtime.consoleAPICalled":
-        if (params.type === "error") this.problems.push(`console.error ${JSON.stringify(params.args)}`);
+        if (params.type === "error") {
+          this.problems.push(`console.error ${JSON.stringify(params.args)}`);
+        }
         break;
       case "Runtime.exceptionThrown":
         this.problems.push(`exception ${JSON.stringify(params.exceptionDetails)}`);

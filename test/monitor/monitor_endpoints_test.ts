@@ -30,7 +30,8 @@ async function workload(): Promise<void> {
   await subber.flush();
   pubber = await RawClient.connect(server.port);
   await pubber.readInfo();
-  pubber.send(CONNECT("pubber") + "PUB foo 5\r\nhello\r\nPUB bar.x 3\r\nabc\r\nPUB none 2\r\nzz\r\n");
+  pubber.send(CONNECT("pubber") +
+    "PUB foo 5\r\nhello\r\nPUB bar.x 3\r\nabc\r\nPUB none 2\r\nzz\r\n");
   await pubber.flush();
   await subber.waitFor((text) => text.includes("abc\r\n"));
 }
@@ -196,7 +197,9 @@ describe("/subsz", () => {
     const subsz = await getJson(server, "/subscriptionsz");
     expect(subsz.num_subscriptions - baseline.subscriptions).toBe(2);
     expect(subsz.subscriptions_list).toBeUndefined();
-    if (!GO) expect(Object.keys(subsz).slice(0, 3)).toEqual(["server_id", "now", "num_subscriptions"]);
+    if (!GO) {
+      expect(Object.keys(subsz).slice(0, 3)).toEqual(["server_id", "now", "num_subscriptions"]);
+    }
   });
 });
 
@@ -248,7 +251,9 @@ describe("closed connections", () => {
     const closed = await getJsonWhen(server, "/connz?state=closed",
       (doc) => (doc.connections as Json[]).some((c) => c.cid === pubCid));
     const info = (closed.connections as Json[]).find((c) => c.cid === pubCid)!;
-    expect(info).toMatchObject({ name: "pubber", reason: "Client Closed", in_msgs: 3, in_bytes: 10 });
+    expect(info).toMatchObject({
+      name: "pubber", reason: "Client Closed", in_msgs: 3, in_bytes: 10,
+    });
     expect(isRfc3339(info.stop)).toBe(true);
     const all = await getJson(server, "/connz?state=all");
     expect((all.connections as Json[]).map((c) => c.name)).toEqual(["subber", "pubber"]);
