@@ -1,207 +1,233 @@
 /**
- * The subject index facade: a token trie with a capped result cache keyed by subject.
+ * The subject index facade used by the server: subscription objects in, match results out, over
+ * an id-based trie (native by default, TypeScript as reference and fallback) with a result cache
+ * keyed by subject in front of it.
+ *
+ * The cache follows nats-server's `Sublist`: capped at `cacheEntriesMax` (Go's `slCacheMax`,
+ * 1024) and swept to half when full (Go's `slCacheSweep`, 512). An insert or remove invalidates
+ * only the cached subjects the changed subscription matches: one map delete for a literal
+ * subject, a scan of the cached subjects for a wildcard. A cache hit touches no native code.
  * @module
  */
-import { isValidQueueName, isValidSubject, subjectMatchesPattern } from "./subject.ts";
+import { isLiteralSubject, subjectMatchesPattern } from "./subject.ts";
+import { TRIE_RESULT_HEADER_INTS, type SubjectTrie, TrieInsertStatus } from "./subject_trie.ts";
+import { TsSubjectTrie } from "./sublist_ts.ts";
+import { createNativeTrie, isNativeTrieAvailable } from "./native_trie.ts";
 
 export interface SublistResult<T> {
   readonly psubs: T[];
+  /** One array per queue group. */
   readonly qsubs: T[][];
 }
+
 export interface SubjectSubscription {
   readonly subject: string;
   readonly queue: string | null;
 }
 
+/** Thrown by `Sublist.insert` for a subject Go's `Sublist.Insert` rejects, or an empty queue. */
 export class InvalidSubjectError extends Error {
   override name = "InvalidSubjectError";
+  constructor(readonly subject: string, readonly queue: string | null) {
+    super(queue === null
+      ? `Cannot subscribe to "${subject}": invalid subject`
+      : `Cannot subscribe to "${subject}" in queue "${queue}": invalid subject or queue`);
+  }
 }
 
-/** Go's slCacheMax. */
+/** Go's `slCacheMax`. */
 export const SUBLIST_CACHE_ENTRIES_MAX = 1024;
 
-interface Level<T> {
-  nodes: Map<string, Node<T>>;
-  pwc: Node<T> | null;
-  fwc: Node<T> | null;
-}
-interface Node<T> {
-  next: Level<T> | null;
-  psubs: Set<T>;
-  qsubs: Map<string, Set<T>>;
+export interface SublistOptions {
+  /** "native" (the default when the addon is built) or "ts". */
+  impl?: "native" | "ts";
+  cacheEnabled?: boolean;
+  cacheEntriesMax?: number;
 }
 
-const newLevel = <T>(): Level<T> => ({ nodes: new Map(), pwc: null, fwc: null });
-const newNode = <T>(): Node<T> => ({ next: null, psubs: new Set(), qsubs: new Map() });
+export interface SublistStats {
+  numSubs: number;
+  numCache: number;
+  numInserts: number;
+  numRemoves: number;
+  numMatches: number;
+  cacheHitRate: number;
+  maxFanout: number;
+  avgFanout: number;
+}
+
+/** The shared empty result (Go's `emptyResult`); frozen so that a mutating caller fails loudly. */
+const EMPTY_RESULT: SublistResult<never> = Object.freeze({
+  psubs: Object.freeze([]) as unknown as never[],
+  qsubs: Object.freeze([]) as unknown as never[][],
+});
+
+function createTrie(impl: "native" | "ts" | undefined): SubjectTrie {
+  if (impl === "ts") return new TsSubjectTrie();
+  if (impl === "native") return createNativeTrie();
+  return isNativeTrieAvailable() ? createNativeTrie() : new TsSubjectTrie();
+}
 
 export class Sublist<T extends SubjectSubscription> {
-  #root: Level<T> = newLevel();
-  #cache = new Map<string, SublistResult<T>>();
-  #cacheEnabled: boolean;
-  #cacheMax: number;
-  #count = 0;
+  #trie: SubjectTrie;
+  /** Subscription object to trie id, and back (`#subs[id]`); freed ids are reused. */
+  #ids = new Map<T, number>();
+  #subs: (T | undefined)[] = [];
+  #freeIds: number[] = [];
+  #cache: Map<string, SublistResult<T>> | null;
+  #cacheEntriesMax: number;
   #genId = 0;
   #inserts = 0;
   #removes = 0;
   #matches = 0;
   #cacheHits = 0;
-  #maxFanout = 0;
-  #fanoutTotal = 0;
-  #fanoutSamples = 0;
-  #all = new Set<T>();
 
-  constructor(options: { impl?: "native" | "ts"; cacheEnabled?: boolean; cacheEntriesMax?: number } = {}) {
-    this.#cacheEnabled = options.cacheEnabled ?? true;
-    this.#cacheMax = options.cacheEntriesMax ?? SUBLIST_CACHE_ENTRIES_MAX;
+  constructor(options: SublistOptions = {}) {
+    const cacheEntriesMax = options.cacheEntriesMax ?? SUBLIST_CACHE_ENTRIES_MAX;
+    if (!Number.isInteger(cacheEntriesMax) || cacheEntriesMax < 1) {
+      throw new RangeError(`Cannot create a sublist: cacheEntriesMax ${cacheEntriesMax} < 1`);
+    }
+    this.#trie = createTrie(options.impl);
+    this.#cache = options.cacheEnabled === false ? null : new Map();
+    this.#cacheEntriesMax = cacheEntriesMax;
   }
 
+  /** The trie implementation in use. */
+  get impl(): "native" | "ts" {
+    return this.#trie.impl;
+  }
+
+  /** Bumped on every insert and remove: per-connection caches compare it. */
   get genId(): number {
     return this.#genId;
   }
 
+  /** Adds `sub`; inserting an object that is already present does nothing. */
   insert(sub: T): void {
-    if (!isValidSubject(sub.subject) || (sub.queue !== null && !isValidQueueName(sub.queue))) {
-      throw new InvalidSubjectError(`Invalid subject "${sub.subject}"`);
-    }
-    if (this.#all.has(sub)) return;
-    let level = this.#root;
-    let node: Node<T> | null = null;
-    for (const token of sub.subject.split(".")) {
-      if (token === "*") node = level.pwc ??= newNode();
-      else if (token === ">") node = level.fwc ??= newNode();
-      else {
-        node = level.nodes.get(token) ?? null;
-        if (!node) level.nodes.set(token, (node = newNode()));
+    if (this.#ids.has(sub)) return;
+    const id = this.#freeIds.pop() ?? this.#subs.length;
+    const status = this.#trie.insert(id, sub.subject, sub.queue);
+    if (status !== TrieInsertStatus.ok) {
+      this.#freeIds.push(id);
+      if (status === TrieInsertStatus.invalidSubject) {
+        throw new InvalidSubjectError(sub.subject, sub.queue);
       }
-      level = node.next ??= newLevel();
+      throw new Error(`Sublist id ${id} was already in the trie`);
     }
-    if (sub.queue === null) node!.psubs.add(sub);
-    else {
-      let group = node!.qsubs.get(sub.queue);
-      if (!group) node!.qsubs.set(sub.queue, (group = new Set()));
-      group.add(sub);
-    }
-    this.#all.add(sub);
-    this.#count++;
+    this.#ids.set(sub, id);
+    this.#subs[id] = sub;
     this.#inserts++;
     this.#genId++;
     this.#invalidate(sub.subject);
   }
 
+  /** Removes `sub`; false when it is not present. */
   remove(sub: T): boolean {
-    if (!this.#all.delete(sub)) return false;
-    const path: [Level<T>, string, Node<T>][] = [];
-    let level = this.#root;
-    let node: Node<T> | null = null;
-    for (const token of sub.subject.split(".")) {
-      node = token === "*" ? level.pwc : token === ">" ? level.fwc : level.nodes.get(token) ?? null;
-      if (!node) return false;
-      path.push([level, token, node]);
-      if (!node.next) break;
-      level = node.next;
-    }
-    if (sub.queue === null) node!.psubs.delete(sub);
-    else {
-      const group = node!.qsubs.get(sub.queue);
-      group?.delete(sub);
-      if (group && group.size === 0) node!.qsubs.delete(sub.queue);
-    }
-    // Prune empty nodes from the leaf up.
-    for (let i = path.length - 1; i >= 0; i--) {
-      const [parent, token, child] = path[i];
-      const childEmpty = child.psubs.size === 0 && child.qsubs.size === 0 &&
-        (!child.next || (child.next.nodes.size === 0 && !child.next.pwc && !child.next.fwc));
-      if (!childEmpty) break;
-      if (token === "*") parent.pwc = null;
-      else if (token === ">") parent.fwc = null;
-      else parent.nodes.delete(token);
-    }
-    this.#count--;
+    const id = this.#ids.get(sub);
+    if (id === undefined) return false;
+    if (!this.#trie.remove(id)) throw new Error(`Sublist id ${id} was missing from the trie`);
+    this.#ids.delete(sub);
+    this.#subs[id] = undefined;
+    this.#freeIds.push(id);
     this.#removes++;
     this.#genId++;
     this.#invalidate(sub.subject);
     return true;
   }
 
+  /** The subscriptions a message published to `subject` reaches. Never mutate the result. */
   match(subject: string): SublistResult<T> {
     this.#matches++;
-    if (this.#cacheEnabled) {
-      const cached = this.#cache.get(subject);
-      if (cached) {
+    const cache = this.#cache;
+    if (cache !== null) {
+      const cached = cache.get(subject);
+      if (cached !== undefined) {
         this.#cacheHits++;
         return cached;
       }
     }
-    const psubs: T[] = [];
-    const groups = new Map<string, T[]>();
-    const tokens = subject.split(".");
-    // Explicit stack instead of recursion: depth is bounded by the token count.
-    const stack: [Level<T>, number][] = [[this.#root, 0]];
-    while (stack.length > 0) {
-      const [level, index] = stack.pop()!;
-      if (level.fwc) collect(level.fwc, psubs, groups);
-      if (index === tokens.length) continue;
-      const last = index === tokens.length - 1;
-      for (const node of [level.nodes.get(tokens[index]), level.pwc]) {
-        if (!node) continue;
-        if (last) collect(node, psubs, groups);
-        else if (node.next) stack.push([node.next, index + 1]);
-      }
-    }
-    const result: SublistResult<T> = { psubs, qsubs: [...groups.values()] };
-    const fanout = psubs.length + result.qsubs.length;
-    this.#maxFanout = Math.max(this.#maxFanout, fanout);
-    this.#fanoutTotal += fanout;
-    this.#fanoutSamples++;
-    if (this.#cacheEnabled) {
-      if (this.#cache.size >= this.#cacheMax) this.#sweepCache();
-      this.#cache.set(subject, result);
+    const length = this.#trie.match(subject);
+    // An empty token matches nothing and is not cached (Go returns before caching too).
+    if (length === 0) return EMPTY_RESULT;
+    const result = this.#unpack(this.#trie.output, length);
+    if (cache !== null) {
+      if (cache.size >= this.#cacheEntriesMax) this.#sweepCache(cache);
+      cache.set(subject, result);
     }
     return result;
   }
 
   count(): number {
-    return this.#count;
+    return this.#ids.size;
   }
 
+  /** Every subscription, in insertion order. */
   all(): T[] {
-    return [...this.#all];
+    return [...this.#ids.keys()];
   }
 
-  stats() {
+  /** Go's `SublistStats`; like Go, the fanout figures are taken over the cached results. */
+  stats(): SublistStats {
+    let fanoutMax = 0;
+    let fanoutTotal = 0;
+    const cache = this.#cache;
+    if (cache !== null) {
+      for (const result of cache.values()) {
+        const fanout = result.psubs.length + result.qsubs.length;
+        fanoutTotal += fanout;
+        if (fanout > fanoutMax) fanoutMax = fanout;
+      }
+    }
+    const numCache = cache?.size ?? 0;
     return {
-      numSubs: this.#count,
-      numCache: this.#cache.size,
+      numSubs: this.#ids.size,
+      numCache,
       numInserts: this.#inserts,
       numRemoves: this.#removes,
       numMatches: this.#matches,
       cacheHitRate: this.#matches > 0 ? this.#cacheHits / this.#matches : 0,
-      maxFanout: this.#maxFanout,
-      avgFanout: this.#fanoutSamples > 0 ? this.#fanoutTotal / this.#fanoutSamples : 0,
+      maxFanout: fanoutMax,
+      avgFanout: numCache > 0 ? fanoutTotal / numCache : 0,
     };
   }
 
-  #invalidate(pattern: string): void {
-    for (const subject of this.#cache.keys()) {
-      if (subjectMatchesPattern(subject, pattern)) this.#cache.delete(subject);
+  #unpack(packed: Int32Array, length: number): SublistResult<T> {
+    const psubCount = packed[0];
+    const groupCount = packed[1];
+    if (psubCount === 0 && groupCount === 0) return EMPTY_RESULT;
+    const subs = this.#subs;
+    const psubs = new Array<T>(psubCount);
+    let at = TRIE_RESULT_HEADER_INTS;
+    for (let i = 0; i < psubCount; i++) psubs[i] = subs[packed[at++]]!;
+    const qsubs = new Array<T[]>(groupCount);
+    for (let g = 0; g < groupCount; g++) {
+      const memberCount = packed[at++];
+      const members = new Array<T>(memberCount);
+      for (let i = 0; i < memberCount; i++) members[i] = subs[packed[at++]]!;
+      qsubs[g] = members;
+    }
+    if (at !== length) throw new Error(`Sublist match result unpacked ${at} of ${length} ints`);
+    return { psubs, qsubs };
+  }
+
+  #invalidate(subject: string): void {
+    const cache = this.#cache;
+    if (cache === null || cache.size === 0) return;
+    if (isLiteralSubject(subject)) {
+      cache.delete(subject);
+      return;
+    }
+    for (const cached of cache.keys()) {
+      if (subjectMatchesPattern(cached, subject)) cache.delete(cached);
     }
   }
 
-  #sweepCache(): void {
-    // Drop the oldest quarter (Map iteration order is insertion order).
-    let toDrop = Math.max(1, this.#cacheMax >> 2);
-    for (const key of this.#cache.keys()) {
-      this.#cache.delete(key);
-      if (--toDrop === 0) break;
+  /** Drops the oldest entries (Map order is insertion order) down to half the cap. */
+  #sweepCache(cache: Map<string, SublistResult<T>>): void {
+    const target = this.#cacheEntriesMax >> 1;
+    for (const key of cache.keys()) {
+      if (cache.size <= target) break;
+      cache.delete(key);
     }
-  }
-}
-
-function collect<T>(node: Node<T>, psubs: T[], groups: Map<string, T[]>): void {
-  for (const sub of node.psubs) psubs.push(sub);
-  for (const [queue, members] of node.qsubs) {
-    let group = groups.get(queue);
-    if (!group) groups.set(queue, (group = []));
-    for (const sub of members) group.push(sub);
   }
 }
