@@ -120,7 +120,8 @@ describe("command line: actions", () => {
     expect(parseCommandLine(["--version"]).action).toEqual({ kind: "version" });
     expect(parseCommandLine(["--help_tls"]).action).toEqual({ kind: "helpTls" });
     expect(parseCommandLine(["-t", "-c", "a.conf"]).action).toEqual({ kind: "checkConfig" });
-    expect(parseCommandLine(["-sl", "reload=12"]).action).toEqual({ kind: "signal", spec: "reload=12" });
+    expect(parseCommandLine(["-sl", "reload=12"]).action)
+      .toEqual({ kind: "signal", spec: "reload=12" });
     expect(parseCommandLine(["--signal", "stop"]).action).toEqual({ kind: "signal", spec: "stop" });
     expect(parseCommandLine([]).action).toEqual({ kind: "run" });
   });

@@ -62,7 +62,10 @@ function mutate(text: string, rand: () => number): string {
     else if (op === 1) out = out.slice(0, at) + out.slice(at + 1 + Math.floor(rand() * 8));
     else if (op === 2) out = out.slice(0, at) + char + out.slice(at + 1);
     else if (op === 3) out = out.slice(0, at);
-    else out = out.slice(0, at) + out.slice(Math.floor(rand() * out.length)).slice(0, 64) + out.slice(at);
+    else {
+      const copied = out.slice(Math.floor(rand() * out.length)).slice(0, 64);
+      out = out.slice(0, at) + copied + out.slice(at);
+    }
   }
   return out.slice(0, inputLengthMax);
 }

@@ -8,7 +8,7 @@ const withChanges = (changes: Partial<Options>, from: Options = base()): Options
 
 describe("planReload", () => {
   test("every option has a reload policy", () => {
-    expect(reloadPolicyFields().sort()).toEqual(Object.keys(defaultOptions()).sort());
+    expect(reloadPolicyFields().map(String).sort()).toEqual(Object.keys(defaultOptions()).sort());
   });
 
   test("no change, no plan", () => {

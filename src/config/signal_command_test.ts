@@ -24,7 +24,11 @@ process.stdout.write("ready\\n");
 setInterval(() => {}, 1 << 30);
 `);
 
-interface Recorder { pid: number; proc: Subprocess<"ignore", "pipe", "inherit">; line(): Promise<string> }
+interface Recorder {
+  pid: number;
+  proc: Subprocess<"ignore", "pipe", "inherit">;
+  line(): Promise<string>;
+}
 const started: Recorder[] = [];
 
 async function startRecorder(): Promise<Recorder> {
@@ -66,7 +70,7 @@ describe("sendSignalCommand with a real process", () => {
     const expected = { reload: "SIGHUP", reopen: "SIGUSR1", ldm: "SIGUSR2", quit: "SIGINT",
       term: "SIGTERM" } as const;
     for (const [command, signal] of Object.entries(expected)) {
-      expect(sendSignalCommand(`${command}=${r.pid}`, onlyOurs)).toEqual(
+      expect(sendSignalCommand(`${command}=${r.pid}`, onlyOurs) as unknown).toEqual(
         { ok: true, command, signal, pids: [r.pid] });
       expect(await r.line()).toBe(signal);
     }
