@@ -35,6 +35,30 @@ export interface MonitorHooks {
 
 const HTML = "text/html; charset=utf-8";
 
+/** Why the monitor cannot start; nats-server treats it as fatal ("Can't start monitoring"). */
+export class MonitorStartError extends Error {
+  override name = "MonitorStartError";
+}
+
+/** nats-server's option checks before it binds the monitoring port. */
+export function checkMonitorOptions(o: { httpPort: number; httpsPort: number }): void {
+  if (o.httpPort !== 0 && o.httpsPort !== 0) {
+    throw new MonitorStartError(
+      `can't specify both HTTP (${o.httpPort}) and HTTPs (${o.httpsPort}) ports`);
+  }
+  // natsd has no TLS certificate options yet, which is the case nats-server refuses here.
+  if (o.httpsPort !== 0) throw new MonitorStartError("TLS cert and key required for HTTPS");
+}
+
+/** Go's text for a failed bind, e.g. "listen tcp 127.0.0.1:8222: bind: address already in use". */
+function listenFailure(host: string, port: number, error: unknown): MonitorStartError {
+  const code = (error as { code?: string }).code;
+  const reason = code === "EADDRINUSE" ? "bind: address already in use"
+    : code === "EACCES" ? "bind: permission denied" : (error as Error).message;
+  const hostPort = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+  return new MonitorStartError(`can't listen to the monitor port: listen tcp ${hostPort}: ${reason}`);
+}
+
 export class Monitor {
   readonly router: Router;
   readonly clock: WallClock;
@@ -57,19 +81,24 @@ export class Monitor {
     return this.source.options.httpHost || this.source.options.host;
   }
 
-  /** Binds and serves; throws when the port cannot be bound. */
+  /** Binds and serves; throws MonitorStartError when the options or the bind fail. */
   start(): number {
     const o = this.source.options;
+    checkMonitorOptions(o);
     const requested = o.httpPort === -1 ? 0 : o.httpPort;
-    this.#server = Bun.serve({
-      hostname: this.host,
-      port: requested,
-      fetch: (request) => this.handle(request),
-      error: (error) => {
-        this.log.error(`monitoring: ${error.message}`);
-        return new Response("Internal Server Error", { status: 500 });
-      },
-    });
+    try {
+      this.#server = Bun.serve({
+        hostname: this.host,
+        port: requested,
+        fetch: (request) => this.handle(request),
+        error: (error) => {
+          this.log.error(`monitoring: ${error.message}`);
+          return new Response("Internal Server Error", { status: 500 });
+        },
+      });
+    } catch (error) {
+      throw listenFailure(this.host, requested, error);
+    }
     return this.port;
   }
 

@@ -82,9 +82,13 @@ export class Server implements ClientContext {
     if (o.configFile) this.log.info(`Using configuration file: ${o.configFile}`);
     if (o.pidFile) writeFileSync(o.pidFile, String(process.pid));
     if (o.httpPort !== 0 || o.httpsPort !== 0) {
-      // HTTPS needs TLS options natsd does not have yet; until then https_port serves HTTP.
       this.#monitor = new Monitor(this, this.log);
-      this.#monitor.start();
+      try {
+        this.#monitor.start();
+      } catch (error) {
+        this.log.fatal(`Can't start monitoring: ${(error as Error).message}`);
+        throw error;
+      }
       this.log.info(`Starting http monitor on ${hostPort(this.#monitor.host, this.#monitor.port)}`);
     }
     this.#listener = listenClients(this, o.host, o.port === -1 ? 0 : o.port);
