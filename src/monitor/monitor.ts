@@ -56,7 +56,8 @@ function listenFailure(host: string, port: number, error: unknown): MonitorStart
   const reason = code === "EADDRINUSE" ? "bind: address already in use"
     : code === "EACCES" ? "bind: permission denied" : (error as Error).message;
   const hostPort = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-  return new MonitorStartError(`can't listen to the monitor port: listen tcp ${hostPort}: ${reason}`);
+  return new MonitorStartError(
+    `can't listen to the monitor port: listen tcp ${hostPort}: ${reason}`);
 }
 
 export class Monitor {
