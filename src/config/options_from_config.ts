@@ -499,76 +499,72 @@ const FEATURE_BLOCKS: Record<string, Handler> = {
 };
 
 /** Handlers by lower-case key; "a|b" entries declare aliases. */
-const HANDLERS: Map<string, Handler> = (() => {
-  const table: Record<string, Handler> = {
-    // Listen / identity
-    listen: (m, e) => listenInto(m, e, "host", "port"),
-    port: intField("port", { min: -1, max: 65535 }, true),
-    "host|net": stringField("host"),
-    client_advertise: stringField("clientAdvertise"),
-    server_name: serverName,
-    server_tags: serverTags,
-    server_metadata: recordField("serverMetadata", str,
-      (n) => (n.kind === "string" ? n.value : undefined)),
-    feature_flags: recordField("featureFlags", bool,
-      (n) => (n.kind === "bool" ? n.value : undefined)),
-    // Logging
-    debug: boolField("debug"),
-    trace: boolField("trace"),
-    trace_verbose: boolField("traceVerbose", true),
-    trace_headers: boolField("traceHeaders", true),
-    logtime: boolField("logtime"),
-    logtime_utc: boolField("logtimeUtc"),
-    "logfile|log_file": stringField("logFile"),
-    "logfile_size_limit|log_size_limit": intField("logSizeLimitBytes", { min: 0 }),
-    "logfile_max_num|log_max_num": intField("logMaxFiles", { min: 0 }),
-    syslog: boolField("syslog"),
-    remote_syslog: stringField("remoteSyslog"),
-    max_traced_msg_len: intField("maxTracedMsgLen", { min: 0 }),
-    connect_error_reports: intField("connectErrorReports", {}, true),
-    reconnect_error_reports: intField("reconnectErrorReports", {}, true),
-    // Limits
-    "max_connections|max_conn": maxConnections,
-    "max_subscriptions|max_subs": intField("maxSubscriptions"),
-    "max_sub_tokens|max_subscription_tokens": maxSubTokens,
-    max_payload: intField("maxPayloadBytes", { min: 0, max: INT32_MAX }, true),
-    max_control_line: intField("maxControlLineBytes", { min: 0, max: INT32_MAX }, true),
-    max_pending: intField("maxPendingBytes", { min: 0 }, true),
-    max_closed_clients: intField("maxClosedClients", {}, true),
-    ping_interval: durationField("pingIntervalMs"),
-    ping_max: intField("pingMax", {}, true),
-    write_deadline: durationField("writeDeadlineMs"),
-    write_timeout: writeTimeout,
-    no_fast_producer_stall: boolField("noFastProducerStall"),
-    // Process
-    "pidfile|pid_file": stringField("pidFile"),
-    ports_file_dir: stringField("portsFileDir"),
-    lame_duck_duration: lameDuck("lameDuckDurationMs"),
-    lame_duck_grace_period: lameDuck("lameDuckGracePeriodMs"),
-    "disable_sublist_cache|no_sublist_cache": boolField("noSublistCache"),
-    no_header_support: boolField("noHeaderSupport"),
-    // Monitoring and profiling (mapped; the server reports them until it serves them)
-    http: withNotice("http", (m, e) => listenInto(m, e, "httpHost", "httpPort")),
-    https: withNotice("https", (m, e) => listenInto(m, e, "httpHost", "httpsPort")),
-    "http_port|monitor_port": withNotice("http_port", intField("httpPort", { min: -1 })),
-    https_port: withNotice("https_port", intField("httpsPort", { min: -1 })),
-    http_base_path: withNotice("http_base_path", stringField("httpBasePath")),
-    prof_port: withNotice("prof_port", intField("profPort", { min: -1 })),
-    prof_block_rate: withNotice("prof_block_rate", intField("profBlockRate")),
-    // Auth (simple user/pass/token are supported; the rest is reported)
-    authorization,
-    no_auth_user: noAuthUser,
-    // JetStream
-    jetstream,
-    "store_dir|storedir": storeDir,
-    ...FEATURE_BLOCKS,
-  };
-  const handlers = new Map<string, Handler>();
-  for (const [names, handler] of Object.entries(table)) {
-    for (const name of names.split("|")) handlers.set(name, handler);
-  }
-  return handlers;
-})();
+const HANDLER_TABLE: Record<string, Handler> = {
+  // Listen / identity
+  listen: (m, e) => listenInto(m, e, "host", "port"),
+  port: intField("port", { min: -1, max: 65535 }, true),
+  "host|net": stringField("host"),
+  client_advertise: stringField("clientAdvertise"),
+  server_name: serverName,
+  server_tags: serverTags,
+  server_metadata: recordField("serverMetadata", str,
+    (n) => (n.kind === "string" ? n.value : undefined)),
+  feature_flags: recordField("featureFlags", bool,
+    (n) => (n.kind === "bool" ? n.value : undefined)),
+  // Logging
+  debug: boolField("debug"),
+  trace: boolField("trace"),
+  trace_verbose: boolField("traceVerbose", true),
+  trace_headers: boolField("traceHeaders", true),
+  logtime: boolField("logtime"),
+  logtime_utc: boolField("logtimeUtc"),
+  "logfile|log_file": stringField("logFile"),
+  "logfile_size_limit|log_size_limit": intField("logSizeLimitBytes", { min: 0 }),
+  "logfile_max_num|log_max_num": intField("logMaxFiles", { min: 0 }),
+  syslog: boolField("syslog"),
+  remote_syslog: stringField("remoteSyslog"),
+  max_traced_msg_len: intField("maxTracedMsgLen", { min: 0 }),
+  connect_error_reports: intField("connectErrorReports", {}, true),
+  reconnect_error_reports: intField("reconnectErrorReports", {}, true),
+  // Limits
+  "max_connections|max_conn": maxConnections,
+  "max_subscriptions|max_subs": intField("maxSubscriptions"),
+  "max_sub_tokens|max_subscription_tokens": maxSubTokens,
+  max_payload: intField("maxPayloadBytes", { min: 0, max: INT32_MAX }, true),
+  max_control_line: intField("maxControlLineBytes", { min: 0, max: INT32_MAX }, true),
+  max_pending: intField("maxPendingBytes", { min: 0 }, true),
+  max_closed_clients: intField("maxClosedClients", {}, true),
+  ping_interval: durationField("pingIntervalMs"),
+  ping_max: intField("pingMax", {}, true),
+  write_deadline: durationField("writeDeadlineMs"),
+  write_timeout: writeTimeout,
+  no_fast_producer_stall: boolField("noFastProducerStall"),
+  // Process
+  "pidfile|pid_file": stringField("pidFile"),
+  ports_file_dir: stringField("portsFileDir"),
+  lame_duck_duration: lameDuck("lameDuckDurationMs"),
+  lame_duck_grace_period: lameDuck("lameDuckGracePeriodMs"),
+  "disable_sublist_cache|no_sublist_cache": boolField("noSublistCache"),
+  no_header_support: boolField("noHeaderSupport"),
+  // Monitoring and profiling (mapped; the server reports them until it serves them)
+  http: withNotice("http", (m, e) => listenInto(m, e, "httpHost", "httpPort")),
+  https: withNotice("https", (m, e) => listenInto(m, e, "httpHost", "httpsPort")),
+  "http_port|monitor_port": withNotice("http_port", intField("httpPort", { min: -1 })),
+  https_port: withNotice("https_port", intField("httpsPort", { min: -1 })),
+  http_base_path: withNotice("http_base_path", stringField("httpBasePath")),
+  prof_port: withNotice("prof_port", intField("profPort", { min: -1 })),
+  prof_block_rate: withNotice("prof_block_rate", intField("profBlockRate")),
+  // Auth (simple user/pass/token are supported; the rest is reported)
+  authorization,
+  no_auth_user: noAuthUser,
+  // JetStream
+  jetstream,
+  "store_dir|storedir": storeDir,
+  ...FEATURE_BLOCKS,
+};
+
+const HANDLERS = new Map<string, Handler>(Object.entries(HANDLER_TABLE)
+  .flatMap(([names, handler]) => names.split("|").map((name) => [name, handler] as const)));
 
 function withNotice(key: string, handler: Handler): Handler {
   return (m, e) => {
