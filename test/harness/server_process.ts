@@ -50,6 +50,8 @@ export interface StartOptions {
   /** A config file text; written to the server's directory and passed with -c. */
   config?: string;
   env?: Record<string, string>;
+  /** The server command, overriding NATS_SERVER (for side-by-side comparisons). */
+  command?: string[];
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
@@ -60,7 +62,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await Bun.write(path, options.config);
     args.push("-c", path);
   }
-  const [program, ...leading] = serverCommand();
+  const [program, ...leading] = options.command ?? serverCommand();
   const proc = Bun.spawn([program, ...leading, ...args], {
     cwd: dir, stdout: "pipe", stderr: "pipe", env: { ...process.env, ...options.env },
   });
