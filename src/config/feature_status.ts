@@ -38,11 +38,6 @@ export const FEATURE_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
   ["mqtt", "MQTT"],
   ["proxies", "trusted proxies"],
   ["proxy_protocol", "the PROXY protocol"],
-  ["http", "monitoring endpoints"],
-  ["https", "monitoring endpoints"],
-  ["http_port", "monitoring endpoints"],
-  ["https_port", "monitoring endpoints"],
-  ["http_base_path", "monitoring endpoints"],
   ["prof_port", "profiling"],
   ["prof_block_rate", "profiling"],
 ]);
@@ -56,5 +51,4 @@ export const FLAG_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
   ["cluster_advertise", "clustering (routes)"], ["connect_retries", "clustering (routes)"],
   ["profile", "profiling"],
   ["jetstream", "JetStream"],
-  ["http_port", "monitoring endpoints"], ["https_port", "monitoring endpoints"],
 ]);

@@ -122,8 +122,6 @@ export function mergeOptions(fromConfig: Partial<Options>, cli: CliResult): Opti
     (options as unknown as Record<string, unknown>)[field] = cli.options[field];
   }
   options.configFile = cli.configFile;
-  // nats-server monitors on the client host unless `http: host:port` names one.
-  if (fromConfig.httpHost === undefined) options.httpHost = options.host;
   return options;
 }
 

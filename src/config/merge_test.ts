@@ -23,7 +23,7 @@ function runOptions(argv: string[], env: Record<string, string> = {}) {
 
 describe("resolveOptions: precedence", () => {
   test("no flags and no file: the defaults", () => {
-    expect(runOptions([]).options).toEqual({ ...defaultOptions(), httpHost: "0.0.0.0" });
+    expect(runOptions([]).options).toEqual(defaultOptions());
   });
 
   test("the config file overrides the defaults", () => {
@@ -52,8 +52,8 @@ describe("resolveOptions: precedence", () => {
     expect(runOptions(["-c", path], { NATSD_TEST_PORT: "4999" }).options.port).toBe(4999);
   });
 
-  test("the monitoring host follows the client host unless `http` names one", () => {
-    expect(runOptions(["-a", "127.0.0.1"]).options.httpHost).toBe("127.0.0.1");
+  test("the monitoring host is only set by `http`/`https` (empty means the client host)", () => {
+    expect(runOptions(["-a", "127.0.0.1"]).options.httpHost).toBe("");
     const path = configFile(`http: "10.0.0.1:8222"`);
     expect(runOptions(["-c", path, "-a", "127.0.0.1"]).options.httpHost).toBe("10.0.0.1");
   });
@@ -129,12 +129,12 @@ describe("resolveOptions: actions and errors", () => {
   });
 
   test("features not available yet become one notice each", () => {
-    const path = configFile("cluster { name: c }\ntls { cert_file: a }\nhttp_port: 8222");
+    const path = configFile("cluster { name: c }\ntls { cert_file: a }\nprof_port: 6060");
     const r = runOptions(["-c", path, "--tlscert", "x.pem", "-js"]);
     expect(r.notices).toEqual([
       `clustering (routes) is not available in natsd yet; ignoring 'cluster' at ${path}:1:1`,
       `TLS is not available in natsd yet; ignoring 'tls' at ${path}:2:1, flag --tlscert`,
-      `monitoring endpoints is not available in natsd yet; ignoring 'http_port' at ${path}:3:1`,
+      `profiling is not available in natsd yet; ignoring 'prof_port' at ${path}:3:1`,
       "JetStream is not available in natsd yet; ignoring flag --jetstream",
     ]);
   });

@@ -546,12 +546,13 @@ const HANDLER_TABLE: Record<string, Handler> = {
   lame_duck_grace_period: lameDuck("lameDuckGracePeriodMs"),
   "disable_sublist_cache|no_sublist_cache": boolField("noSublistCache"),
   no_header_support: boolField("noHeaderSupport"),
-  // Monitoring and profiling (mapped; the server reports them until it serves them)
-  http: withNotice("http", (m, e) => listenInto(m, e, "httpHost", "httpPort")),
-  https: withNotice("https", (m, e) => listenInto(m, e, "httpHost", "httpsPort")),
-  "http_port|monitor_port": withNotice("http_port", intField("httpPort", { min: -1 })),
-  https_port: withNotice("https_port", intField("httpsPort", { min: -1 })),
-  http_base_path: withNotice("http_base_path", stringField("httpBasePath")),
+  // Monitoring
+  http: (m, e) => listenInto(m, e, "httpHost", "httpPort"),
+  https: (m, e) => listenInto(m, e, "httpHost", "httpsPort"),
+  "http_port|monitor_port": intField("httpPort", { min: -1 }),
+  https_port: intField("httpsPort", { min: -1 }),
+  http_base_path: stringField("httpBasePath"),
+  // Profiling (mapped; reported until the server serves it)
   prof_port: withNotice("prof_port", intField("profPort", { min: -1 })),
   prof_block_rate: withNotice("prof_block_rate", intField("profBlockRate")),
   // Auth (simple user/pass/token are supported; the rest is reported)

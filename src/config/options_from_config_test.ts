@@ -139,7 +139,7 @@ describe("options from config: limits", () => {
   });
 });
 
-describe("options from config: process and monitoring", () => {
+describe("options from config: process, monitoring, profiling", () => {
   test("process keys", () => {
     expect(load(`pid_file: /run/n.pid\nports_file_dir: /tmp\nlame_duck_duration: "60s"\n` +
       `lame_duck_grace_period: "5s"\nno_sublist_cache: true\nno_header_support: true`)
@@ -161,14 +161,20 @@ describe("options from config: process and monitoring", () => {
       "duration (30s)"]);
   });
 
-  test("monitoring keys map, and are reported until natsd serves them", () => {
+  test("monitoring keys map (natsd serves them: not reported)", () => {
     const loaded = load(`http: "127.0.0.1:8222"\nhttps_port: 8443\nhttp_base_path: /nats`);
     expect(loaded.options).toEqual({
       httpHost: "127.0.0.1", httpPort: 8222, httpsPort: 8443, httpBasePath: "/nats",
     });
-    expect(loaded.unsupported.map((u) => u.key)).toEqual(["http", "https_port", "http_base_path"]);
+    expect(loaded.unsupported).toEqual([]);
     expect(load("monitor_port: 8222").options).toEqual({ httpPort: 8222 });
     expect(load("https: 8443").options).toEqual({ httpsPort: 8443 });
+  });
+
+  test("profiling keys map, and are reported until natsd serves them", () => {
+    const loaded = load("prof_port: 6060\nprof_block_rate: 5");
+    expect(loaded.options).toEqual({ profPort: 6060, profBlockRate: 5 });
+    expect(loaded.unsupported.map((u) => u.key)).toEqual(["prof_port", "prof_block_rate"]);
   });
 });
 

@@ -34,7 +34,7 @@ const EXPECTED: Record<string, Expectation> = {
   "simple.conf": {
     options: { serverName: "nats-1", host: "127.0.0.1", port: 4222, httpPort: 8222,
       maxConnections: 1000, maxPayloadBytes: 2 * 1024 ** 2, maxPendingBytes: 64 * 1024 ** 2 },
-    unsupported: ["http_port"],
+    unsupported: [],
   },
   "logging.conf": {
     options: { port: 4222, debug: false, trace: false, logtime: true, logtimeUtc: true,
@@ -84,7 +84,7 @@ const EXPECTED: Record<string, Expectation> = {
   },
   "cluster.conf": {
     options: { serverName: "n1-c1", port: 4222, httpPort: 8222 },
-    unsupported: ["http", "cluster"],
+    unsupported: ["cluster"],
     raw: {
       "cluster/routes": ["nats-route://route_user:T0pS3cr3tT00!@n2.example.net:6222",
         "nats-route://route_user:T0pS3cr3tT00!@n3.example.net:6222"],
@@ -136,7 +136,7 @@ const EXPECTED: Record<string, Expectation> = {
   "json.conf": {
     options: { serverName: "json-1", port: 4227, httpPort: 8227, writeDeadlineMs: 3_600_000,
       debug: false },
-    unsupported: ["http_port", "cluster"],
+    unsupported: ["cluster"],
     raw: { "cluster/routes": ["nats://127.0.0.1:4222", "nats://127.0.0.1:4223"] },
   },
   "mappings.conf": {
@@ -159,7 +159,7 @@ const EXPECTED: Record<string, Expectation> = {
       logSizeLimitBytes: 1024 ** 3, maxPayloadBytes: 4 * 1024 ** 2, pingIntervalMs: 30_000,
       writeDeadlineMs: 10_000, lameDuckDurationMs: 90_000, jetstream: true,
       storeDir: "/var/lib/nats" },
-    unsupported: ["http", "jetstream", "accounts", "cluster"],
+    unsupported: ["jetstream", "accounts", "cluster"],
     raw: { "accounts/$SYS/users/0/user": "admin", "accounts/APP/jetstream": "enabled" },
   },
 };
