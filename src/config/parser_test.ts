@@ -78,6 +78,11 @@ describe("parser: values", () => {
     });
   });
 
+  test("CRLF line endings (Windows files) parse like LF", () => {
+    const text = "port: 4222\r\n# c\r\nm {\r\n  a = [1,\r\n 2]\r\n}\r\nb = (\r\nx\r\n)\r\n";
+    expect(plain(text)).toEqual({ port: 4222, m: { a: [1, 2] }, b: "\r\nx\r\n" });
+  });
+
   test("a repeated key keeps the last value", () => {
     expect(plain("a = 1\na = 2")).toEqual({ a: 2 });
   });
