@@ -57,6 +57,14 @@ describe("routing", () => {
     }
   });
 
+  test("unclean paths are redirected to their clean form, as Go's ServeMux does", async () => {
+    const { get } = monitorOf();
+    const response = get("//varz?x=1");
+    expect(response.status).toBe(301);
+    expect(response.headers.get("location")).toBe("/varz?x=1");
+    expect(await response.text()).toBe('<a href="/varz?x=1">Moved Permanently</a>.\n\n');
+  });
+
   test("http_base_path prefixes every endpoint, as nats-server normalises it", async () => {
     const { get } = monitorOf((s) => {
       s.options.httpBasePath = "nats/";

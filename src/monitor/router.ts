@@ -64,6 +64,8 @@ export class Router {
   }
 
   handle(url: URL): Response {
+    const clean = cleanRequestPath(url.pathname);
+    if (clean !== url.pathname) return movedPermanently(clean + url.search);
     const route = this.#routes.get(url.pathname);
     if (!route) return toResponse(NOT_FOUND, url);
     const ctx: RequestContext = {
@@ -77,6 +79,21 @@ export class Router {
       throw error;
     }
   }
+}
+
+/** Go's ServeMux cleaning: like normalizeBasePath, but a trailing slash is kept. */
+export function cleanRequestPath(path: string): string {
+  const clean = normalizeBasePath(path);
+  return path.endsWith("/") && clean !== "/" ? `${clean}/` : clean;
+}
+
+/** Go's ServeMux answer for an unclean path ("//varz" -> "/varz"). */
+function movedPermanently(location: string): Response {
+  const escaped = location.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&#34;");
+  return new Response(`<a href="${escaped}">Moved Permanently</a>.\n\n`, {
+    status: 301,
+    headers: { "Content-Type": "text/html; charset=utf-8", Location: location },
+  });
 }
 
 function toResponse(reply: Reply, url: URL): Response {

@@ -60,3 +60,36 @@ export function isRfc3339(text: unknown): boolean {
   return typeof text === "string" &&
     /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/.test(text);
 }
+
+/**
+ * One HTTP/1.1 GET over a raw socket, with the request target sent exactly as given (fetch
+ * rewrites targets such as "//varz" and may follow redirects on its own).
+ */
+export async function rawGet(server: RunningServer, target: string): Promise<HttpReply> {
+  const url = new URL(monitorUrl(server));
+  let received = "";
+  const closed = new Promise<void>((resolve, reject) => {
+    void Bun.connect({
+      hostname: url.hostname, port: Number(url.port),
+      socket: {
+        open: (socket) => {
+          socket.write(`GET ${target} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
+        },
+        data: (_socket, data) => {
+          received += Buffer.from(data).toString("latin1");
+        },
+        close: () => resolve(),
+        error: (_socket, error) => reject(error),
+      },
+    }).catch(reject);
+  });
+  await closed;
+  const [head, ...rest] = received.split("\r\n\r\n");
+  const [statusLine, ...headerLines] = head.split("\r\n");
+  const headers = new Headers();
+  for (const line of headerLines) {
+    const colon = line.indexOf(":");
+    headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  return { status: Number(statusLine.split(" ")[1]), headers, body: rest.join("\r\n\r\n") };
+}

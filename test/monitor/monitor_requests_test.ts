@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { isGoServer, type RunningServer, startServer } from "../harness/server_process.ts";
-import { connectionNamed, get, getJson } from "./monitor_http.ts";
+import { connectionNamed, get, getJson, rawGet } from "./monitor_http.ts";
 
 let server: RunningServer;
 
@@ -74,6 +74,13 @@ describe("paths and framing", () => {
       const reply = await get(server, path);
       expect([reply.status, reply.body]).toEqual([404, "404 page not found\n"]);
     }
+  });
+
+  test("unclean paths are redirected (301) to their clean form", async () => {
+    const response = await rawGet(server, "//varz?x=1");
+    expect(response.status).toBe(301);
+    expect(response.headers.get("location")).toBe("/varz?x=1");
+    expect(response.body).toBe('<a href="/varz?x=1">Moved Permanently</a>.\n\n');
   });
 
   test("the root serves an HTML index linking the endpoints", async () => {
