@@ -6,11 +6,13 @@ namespace natsd {
 int NativeAbiVersion();
 }
 void RegisterFileStore(Napi::Env env, Napi::Object exports);
+void RegisterSublist(Napi::Env env, Napi::Object exports);
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("abiVersion", Napi::Number::New(env, natsd::NativeAbiVersion()));
   // Each subsystem adds one line here: Register<Subsystem>(env, exports);
   RegisterFileStore(env, exports);
+  RegisterSublist(env, exports);
   return exports;
 }
 
