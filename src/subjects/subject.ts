@@ -115,7 +115,8 @@ function sameToken(
  * True when a message published to `literal` reaches a subscription on `pattern` (Go's
  * `matchLiteral`). Tokens of `literal` are taken verbatim; wildcards count only in `pattern`.
  * Allocation-free: the result cache runs this over every cached subject on a wildcard change.
- * @example subjectMatchesPattern("a.b.c", "a.*.c") === true; subjectMatchesPattern("a", "a.>") === false
+ * @example subjectMatchesPattern("a.b.c", "a.*.c") === true
+ * @example subjectMatchesPattern("a", "a.>") === false
  */
 export function subjectMatchesPattern(literal: string, pattern: string): boolean {
   if (literal.length === 0 || pattern.length === 0) return false;

@@ -182,7 +182,9 @@ describe("subjectIsSubsetOf", () => {
       ["foo.>", "*.>", true], ["foo.>", "foo.>", true], ["foo.>", "foo.bar", false],
       ["foo..bar", "foo.*", false], ["foo.*", "foo..bar", false],
     ];
-    for (const [a, b, expected] of cases) expect([a, b, subjectIsSubsetOf(a, b)]).toEqual([a, b, expected]);
+    for (const [a, b, expected] of cases) {
+      expect([a, b, subjectIsSubsetOf(a, b)]).toEqual([a, b, expected]);
+    }
   });
 
   test("handles token counts and > on either side", () => {

@@ -33,7 +33,7 @@ export const TRIE_OUTPUT_INTS_INITIAL = 1024;
 
 export interface SubjectTrie {
   readonly impl: "native" | "ts";
-  /** Adds subscription `id` on `subject` (wildcards allowed), in queue group `queue` if not null. */
+  /** Adds subscription `id` on `subject` (wildcards allowed), in group `queue` unless null. */
   insert(id: number, subject: string, queue: string | null): TrieInsertStatus;
   /** Removes `id`; false when it is not in the trie. */
   remove(id: number): boolean;

@@ -57,11 +57,14 @@ uint32_t IdArg(const Napi::CallbackInfo& info, size_t index) {
 class SublistBinding : public Napi::ObjectWrap<SublistBinding> {
  public:
   static Napi::Function Define(Napi::Env env) {
+    // Writable and configurable like the methods of a JS class (tests wrap `match` to count
+    // native calls).
+    constexpr napi_property_attributes kMethod = napi_default_method;
     return DefineClass(env, "NativeSublist", {
-      InstanceMethod<&SublistBinding::Insert>("insert"),
-      InstanceMethod<&SublistBinding::Remove>("remove"),
-      InstanceMethod<&SublistBinding::Match>("match"),
-      InstanceMethod<&SublistBinding::Count>("count"),
+      InstanceMethod<&SublistBinding::Insert>("insert", kMethod),
+      InstanceMethod<&SublistBinding::Remove>("remove", kMethod),
+      InstanceMethod<&SublistBinding::Match>("match", kMethod),
+      InstanceMethod<&SublistBinding::Count>("count", kMethod),
     });
   }
 
