@@ -90,10 +90,10 @@ describe("resolveOptions: actions and errors", () => {
     const path = configFile("port: 4333\nping_interval: 60\nbogus: 1\nmax_payload: 3GB");
     const r = resolveOptions(["-t", "-c", path]);
     expect(r).toEqual({ kind: "error", showUsage: false, message: [
+      `${path}:3:1: unknown field "bogus"`,
       `${path}:4:1: max_payload value is too big (maximum 2147483647)`,
       `${path}:2:1: invalid use of field "ping_interval": ping_interval should be converted ` +
       `to a duration, e.g. "60s"`,
-      `${path}:3:1: unknown field "bogus"`,
     ].join("\n") });
   });
 
@@ -102,10 +102,10 @@ describe("resolveOptions: actions and errors", () => {
       message: "must specify [-c, --config] option to check configuration file syntax" });
   });
 
-  test("running with warnings starts and returns them", () => {
+  test("an unknown field refuses to start, as nats-server does", () => {
     const path = configFile("port: 4333\nbogus: 1");
-    const r = runOptions(["-c", path]);
-    expect(r.warnings.map((w) => w.reason)).toEqual([`unknown field "bogus"`]);
+    expect(resolveOptions(["-c", path])).toEqual({ kind: "error", showUsage: false,
+      message: `${path}:2:1: unknown field "bogus"` });
   });
 
   test("a missing or broken file is an error", () => {

@@ -154,8 +154,9 @@ class Mapper {
     this.warnings.push({ position: pos, reason, ...(key === undefined ? {} : { key }) });
   }
 
+  /** nats-server refuses to start on a field it does not know, at any level. */
   unknown(path: string, pos: Position): void {
-    this.warn(pos, `unknown field "${path}"`, path);
+    this.error(pos, `unknown field "${path}"`);
   }
 
   notAvailable(key: string, pos: Position): void {

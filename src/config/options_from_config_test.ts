@@ -179,10 +179,8 @@ describe("options from config: process, monitoring, profiling", () => {
 });
 
 describe("options from config: unknown keys", () => {
-  test("an unknown key is a warning with its position, an error with -t", () => {
-    const loaded = load("port: 4222\nfoo_bar: 1");
-    expect(loaded.warnings).toEqual([{ position: { file: "t.conf", line: 2, column: 1 },
-      reason: `unknown field "foo_bar"`, key: "foo_bar" }]);
+  test("an unknown key is an error with its position, as in nats-server", () => {
+    expect(errorsOf("port: 4222\nfoo_bar: 1")).toEqual([`t.conf:2:1: unknown field "foo_bar"`]);
     expect(errorsOf("port: 4222\nfoo_bar: 1", true))
       .toEqual([`t.conf:2:1: unknown field "foo_bar"`]);
   });
@@ -262,9 +260,8 @@ describe("options from config: features natsd does not have yet", () => {
       `t.conf:1:11: error parsing gateway.write_deadline: time: invalid duration "soon"`]);
   });
 
-  test("unknown keys inside feature blocks are warnings with their dotted path", () => {
-    expect(load("cluster { bogus: 1 }").warnings.map((w) => [w.reason, w.position.column]))
-      .toEqual([[`unknown field "cluster.bogus"`, 11]]);
+  test("unknown keys inside feature blocks are errors with their dotted path", () => {
+    expect(errorsOf("cluster { bogus: 1 }")).toEqual([`t.conf:1:11: unknown field "cluster.bogus"`]);
   });
 });
 
