@@ -6,6 +6,7 @@
 import {
   buildOptions, formatWarning, PROGRAM_NAME, resolveOptions, sendSignalCommand, USAGE,
 } from "./config/mod.ts";
+import { MonitorStartError } from "./monitor/monitor.ts";
 import { Logger } from "./server/logger.ts";
 import { Server } from "./server/server.ts";
 import { installSignalHandlers } from "./server/signals.ts";
@@ -47,8 +48,11 @@ async function main(argv: string[]): Promise<number | null> {
   try {
     await server.start();
   } catch (error) {
-    log.fatal(`Error listening on port: ${options.host}:${options.port}, ` +
-      `"${(error as Error).message}"`);
+    // The monitor reports its own start failure in nats-server's words.
+    if (!(error instanceof MonitorStartError)) {
+      log.fatal(`Error listening on port: ${options.host}:${options.port}, ` +
+        `"${(error as Error).message}"`);
+    }
     return 1;
   }
   installSignalHandlers(server);

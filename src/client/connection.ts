@@ -171,6 +171,8 @@ export class ClientConnection implements ParserHandler, Flushable {
       return false;
     }
     this.connectReceived = true;
+    // As nats-server: the first RTT estimate is the time from accept to CONNECT.
+    if (firstConnect) this.rttMs = Math.max(this.context.clock.nowMs() - this.startedAtMs, 0.001);
     const headers = this.connect.headers && !this.context.options.noHeaderSupport;
     this.parser.setLimits({ headersSupported: headers });
     if (!firstConnect) this.#dropSubscriptions();
@@ -404,6 +406,8 @@ export class ClientConnection implements ParserHandler, Flushable {
     this.#clearTimers();
     this.stallGate.release();
     this.stallGate.releaseWaitingProducers();
+    // Reported before the subscriptions go, so /connz?state=closed still lists them.
+    this.context.onClientClosed(this, reason);
     this.#dropSubscriptions();
     this.outbound.clear();
     try {
@@ -412,7 +416,6 @@ export class ClientConnection implements ParserHandler, Flushable {
       // The socket may already be gone; the connection is closed either way.
     }
     if (this.account) this.account.clientCount--;
-    this.context.onClientClosed(this, reason);
   }
 
   /** The peer closed the socket (or it failed). */
