@@ -179,7 +179,9 @@ TEST(RecoveryBitFlipsAndTruncationsNeverServeWrongBytes) {
     }
     // Everything not served is accounted for as lost or reported as damage.
     const FastState after = f.store->GetFastState();
-    if (served < 300) CHECK(after.lost_msgs > 0 || after.lost_bytes > 0 || !f.store->TakeDamage().empty());
+    if (served < 300) {
+      CHECK(after.lost_msgs > 0 || after.lost_bytes > 0 || !f.store->TakeDamage().empty());
+    }
     // One flipped bit in a record: exactly the messages it hit are reported lost by sequence.
     if (single_record_flip) CHECK(served + after.lost_msgs == 300 && after.lost_msgs <= 1);
     CHECK(st.msgs >= served);

@@ -34,7 +34,10 @@ function rng(seed: number): () => number {
 
 /** Runs the writer until it has acknowledged `killAfter` lines, then SIGKILLs it. */
 async function runAndKill(dir: string, config: Config, killAfter: number, acked: Acked) {
-  const proc = Bun.spawn([bun, child, dir, JSON.stringify(config)], { stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([bun, child, dir, JSON.stringify(config)], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const decoder = new TextDecoder();
   let buffered = "";
   let lines = 0;
@@ -51,7 +54,9 @@ async function runAndKill(dir: string, config: Config, killAfter: number, acked:
     if (lines >= killAfter) break;
   }
   await proc.exited;
-  if (lines < killAfter) throw new Error(`writer died early: ${await new Response(proc.stderr).text()}`);
+  if (lines < killAfter) {
+    throw new Error(`writer died early: ${await new Response(proc.stderr).text()}`);
+  }
 }
 
 async function verify(dir: string, config: Config, acked: Acked): Promise<number> {

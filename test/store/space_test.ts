@@ -16,7 +16,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 // Compaction may still be running in the background: a file can vanish between list and stat.
 function diskBytes(dir: string): number {
   const msgs = join(dir, "msgs");
-  return readdirSync(msgs).reduce((n, f) => n + (statSync(join(msgs, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+  let total = 0;
+  for (const f of readdirSync(msgs)) {
+    total += statSync(join(msgs, f), { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return total;
 }
 
 function rng(seed: number): () => number {
@@ -57,7 +61,8 @@ describe("FileStore disk use", () => {
 
   test("a stream at max_msgs keeps a constant footprint", async () => {
     const dir = join(root, "limits");
-    const store = await FileStore.open({ dir, blockSizeBytes: BLOCK_BYTES, limits: { maxMsgs: 1000 } });
+    const limits = { maxMsgs: 1000 };
+    const store = await FileStore.open({ dir, blockSizeBytes: BLOCK_BYTES, limits });
     let peak = 0;
     for (let cycle = 0; cycle < 60; cycle++) {
       for (let i = 0; i < 1000; i++) store.storeMsg("limited", null, PAYLOAD);

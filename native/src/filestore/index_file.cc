@@ -98,7 +98,8 @@ std::string EncodeIndex(const BlockHeader& header, uint64_t covered, const ScanR
   } else {
     out.append(body);
   }
-  const uint32_t crc = crc32c::Value(out.data() + kIndexHeaderBytes, out.size() - kIndexHeaderBytes);
+  const uint32_t crc =
+      crc32c::Value(out.data() + kIndexHeaderBytes, out.size() - kIndexHeaderBytes);
   PutFixed32(&out, crc32c::Mask(crc));
   return out;
 }

@@ -42,7 +42,8 @@ uint64_t Store::SubjectNextFrom(uint32_t id, uint64_t start) {
   if (start <= st.first) return st.first;
   if (start > st.last) return 0;
   const uint64_t scan_end = std::min(st.last, start + kShortScanSlots);
-  for (uint64_t s = index_.NextLive(start, scan_end); s != 0; s = index_.NextLive(s + 1, scan_end)) {
+  for (uint64_t s = index_.NextLive(start, scan_end); s != 0;
+       s = index_.NextLive(s + 1, scan_end)) {
     if (index_.Find(s)->subject == id) return s;
   }
   return SubjectCountFrom(id, start).second;
@@ -52,7 +53,8 @@ uint64_t Store::SubjectPrevFrom(uint32_t id, uint64_t start) {
   const SubjectState& st = subjects_.Get(id);
   if (start >= st.last) return st.last;
   if (start < st.first) return 0;
-  const uint64_t scan_begin = start > st.first + kShortScanSlots ? start - kShortScanSlots : st.first;
+  const uint64_t scan_begin =
+      start > st.first + kShortScanSlots ? start - kShortScanSlots : st.first;
   for (uint64_t s = index_.PrevLive(scan_begin, start); s != 0 && s >= scan_begin;
        s = s > scan_begin ? index_.PrevLive(scan_begin, s - 1) : 0) {
     if (index_.Find(s)->subject == id) return s;
@@ -85,7 +87,8 @@ uint64_t Store::NextMatch(const SubjectFilter& f, uint64_t start) {
   }
   std::vector<int8_t> wanted(subjects_.id_limit(), 0);
   for (uint32_t id : ids) wanted[id] = 1;
-  for (uint64_t s = index_.NextLive(start, last_seq_); s != 0; s = index_.NextLive(s + 1, last_seq_)) {
+  for (uint64_t s = index_.NextLive(start, last_seq_); s != 0;
+       s = index_.NextLive(s + 1, last_seq_)) {
     if (wanted[index_.Find(s)->subject]) return s;
   }
   return 0;

@@ -1,7 +1,8 @@
 // N-API binding of the native file store (src/filestore/store.h): argument conversion only.
 // Messages cross the boundary as frames (src/filestore/msg_frame.h) in Uint8Arrays, many per
 // call; flush jobs and open/close run on the libuv worker pool (Napi::AsyncWorker) so the event
-// loop keeps running while the disk works. The TypeScript side is src/jetstream/store/file_store.ts.
+// loop keeps running while the disk works. The TypeScript side is
+// src/jetstream/store/file_store.ts.
 #include <napi.h>
 
 #include <map>
@@ -23,7 +24,9 @@ using natsd::filestore::StoredMsg;
 constexpr uint32_t kFrameFlagPerSubjectExempt = 2;  // _frame.ts: rollup messages
 
 std::string ArgString(const Napi::Value& v) { return v.As<Napi::String>().Utf8Value(); }
-uint64_t ArgU64(const Napi::Value& v) { return static_cast<uint64_t>(v.As<Napi::Number>().Int64Value()); }
+uint64_t ArgU64(const Napi::Value& v) {
+  return static_cast<uint64_t>(v.As<Napi::Number>().Int64Value());
+}
 int64_t ArgBigInt(const Napi::Value& v) {
   bool lossless = true;
   return v.As<Napi::BigInt>().Int64Value(&lossless);
@@ -73,7 +76,8 @@ Napi::Float64Array Seqs(Napi::Env env, const std::vector<uint64_t>& seqs) {
 class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
  public:
   static Napi::Function Define(Napi::Env env);
-  explicit NativeFileStore(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeFileStore>(info) {}
+  explicit NativeFileStore(const Napi::CallbackInfo& info)
+      : Napi::ObjectWrap<NativeFileStore>(info) {}
 
   std::unique_ptr<Store> store_;
   std::map<uint32_t, std::unique_ptr<natsd::filestore::SnapshotCursor>> snapshots_;
@@ -142,7 +146,8 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
     return Napi::String::New(info.Env(), subject);
   }
   Napi::Value GetSeqFromTime(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), static_cast<double>(S(info)->GetSeqFromTime(ArgBigInt(info[0]))));
+    const uint64_t seq = S(info)->GetSeqFromTime(ArgBigInt(info[0]));
+    return Napi::Number::New(info.Env(), static_cast<double>(seq));
   }
   Napi::Value FilteredState(const Napi::CallbackInfo& info) {
     auto ss = S(info)->FilteredState(ArgU64(info[0]), ArgString(info[1]));
@@ -157,9 +162,15 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
     return Napi::Number::New(info.Env(), static_cast<double>(S(info)->NumPending(
         ArgU64(info[0]), ArgString(info[1]), info[2].As<Napi::Boolean>().Value())));
   }
-  Napi::Value AllLastSeqs(const Napi::CallbackInfo& info) { return Seqs(info.Env(), S(info)->AllLastSeqs()); }
-  Napi::Value DeletedSeqs(const Napi::CallbackInfo& info) { return Seqs(info.Env(), S(info)->DeletedSeqs()); }
-  Napi::Value LostSeqs(const Napi::CallbackInfo& info) { return Seqs(info.Env(), S(info)->LostSeqs()); }
+  Napi::Value AllLastSeqs(const Napi::CallbackInfo& info) {
+    return Seqs(info.Env(), S(info)->AllLastSeqs());
+  }
+  Napi::Value DeletedSeqs(const Napi::CallbackInfo& info) {
+    return Seqs(info.Env(), S(info)->DeletedSeqs());
+  }
+  Napi::Value LostSeqs(const Napi::CallbackInfo& info) {
+    return Seqs(info.Env(), S(info)->LostSeqs());
+  }
   Napi::Value TakeDamage(const Napi::CallbackInfo& info);
   Napi::Value HasPendingWork(const Napi::CallbackInfo& info) {
     return Napi::Boolean::New(info.Env(), S(info)->HasPendingWork());
@@ -312,7 +323,8 @@ Napi::Value NativeFileStore::FastState(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// subjectsState(filter): u32 count, then per subject u16 length, the subject, u64 msgs, first, last.
+// subjectsState(filter): u32 count, then per subject u16 length, the subject, u64 msgs, first,
+// last.
 Napi::Value NativeFileStore::SubjectsState(const Napi::CallbackInfo& info) {
   const auto entries = S(info)->SubjectsState(ArgString(info[0]));
   std::string out;

@@ -140,7 +140,8 @@ export class FileStore implements StreamStore {
         limits: toNativeLimits(options.limits ?? {}),
       }, (err, code) => {
         if (err === null) return resolve();
-        reject(new StoreError(code === "bad_key" ? "bad_key" : code === "io" ? "io" : "corrupt", err));
+        const kind = code === "bad_key" ? "bad_key" : code === "io" ? "io" : "corrupt";
+        reject(new StoreError(kind, err));
       });
     });
     const store = new FileStore(native, options);
@@ -207,9 +208,7 @@ export class FileStore implements StreamStore {
   #checkSize(subject: string, hdr: Uint8Array, payload: Uint8Array): void {
     const data = hdr.length + payload.length;
     const max = this.#limits.maxMsgSize ?? 0;
-    if (data > MSG_DATA_BYTES_MAX || (max > 0 && data > max) || subject.length > SUBJECT_BYTES_MAX) {
-      throw new StoreError("msg_too_big");
-    }
+    if (data > MSG_DATA_BYTES_MAX || (max > 0 && data > max)) throw new StoreError("msg_too_big");
     if (utf8Length(subject) > SUBJECT_BYTES_MAX) throw new StoreError("msg_too_big");
   }
 

@@ -121,7 +121,7 @@ describe("FileStore", () => {
     await store.stop();
   });
 
-  test("encrypted stores keep neither payloads nor subjects in clear, and need the key", async () => {
+  test("encrypted stores keep no payload or subject in clear, and need the key", async () => {
     for (const cipher of ["aes", "chacha"] as const) {
       const dir = newDir();
       const a = await FileStore.open({ dir, cipher, key: KEY, clock: new FakeClock() });
@@ -148,7 +148,8 @@ describe("FileStore", () => {
     for (const compression of ["none", "lz4"] as const) {
       const dir = newDir();
       const store = await FileStore.open({ dir, compression, clock: new FakeClock() });
-      const payload = bytes(JSON.stringify({ order: "x".repeat(100), items: Array(20).fill("item") }));
+      const order = { order: "x".repeat(100), items: Array(20).fill("item") };
+      const payload = bytes(JSON.stringify(order));
       for (let i = 0; i < 200; i++) store.storeMsg("z", null, payload);
       await store.stop();
       sizes.push(filesIn(dir).reduce((n, f) => n + statSync(join(dir, "msgs", f)).size, 0));
@@ -162,7 +163,9 @@ describe("FileStore", () => {
   test("damaged records are reported, counted as lost and never served", async () => {
     const dir = newDir();
     const a = await FileStore.open({ dir, clock: new FakeClock() });
-    for (let i = 1; i <= 20; i++) a.storeMsg("d", null, bytes(`payload-${String(i).padStart(3, "0")}`));
+    for (let i = 1; i <= 20; i++) {
+      a.storeMsg("d", null, bytes(`payload-${String(i).padStart(3, "0")}`));
+    }
     await a.stop();
     const path = join(dir, "msgs", "1.blk");
     const data = readFileSync(path);

@@ -129,7 +129,8 @@ export class MemStore implements StreamStore {
     if (o.check) this.#checkDiscardNew(subject, size, o.rollup);
     const msg: MemMsg = {
       subject, hdr: hdr.slice(), payload: payload.slice(), seq, ts, ttl, size,
-      expiry: ttl > 0 ? ts + BigInt(ttl) * NS_PER_SECOND : 0n, prev: null, next: null, erased: false,
+      expiry: ttl > 0 ? ts + BigInt(ttl) * NS_PER_SECOND : 0n,
+      prev: null, next: null, erased: false,
     };
     this.#msgs.set(seq, msg);
     if (this.#count === 0) this.#first = seq;
@@ -505,7 +506,8 @@ export class MemStore implements StreamStore {
     const f = parseFilter(filter);
     const out = new Map<string, SimpleState>();
     for (const [subject, e] of this.#subjects) {
-      if (f.matches(subject)) out.set(subject, { msgs: e.msgs, first: e.first.seq, last: e.last.seq });
+      if (!f.matches(subject)) continue;
+      out.set(subject, { msgs: e.msgs, first: e.first.seq, last: e.last.seq });
     }
     return out;
   }
@@ -517,11 +519,15 @@ export class MemStore implements StreamStore {
   }
 
   numPending(start: number, filter: string, lastPerSubject: boolean): NumPending {
-    if (!lastPerSubject) return { total: this.filteredState(start, filter).msgs, validThrough: this.#last };
+    if (!lastPerSubject) {
+      return { total: this.filteredState(start, filter).msgs, validThrough: this.#last };
+    }
     const from = Math.max(start, this.#first);
     const f = parseFilter(filter);
     let total = 0;
-    for (const [subject, e] of this.#subjects) if (e.last.seq >= from && f.matches(subject)) total++;
+    for (const [subject, e] of this.#subjects) {
+      if (e.last.seq >= from && f.matches(subject)) total++;
+    }
     return { total, validThrough: this.#last };
   }
 

@@ -145,7 +145,9 @@ function basicCases(make: StoreFactory): void {
       expect(store.storeMsg("a", null, bytes("x")).seq).toBe(12);
       store.skipMsgs(13, 2);
       store.storeMsg("a", null, bytes("y"));
-      expect(store.fastState()).toMatchObject({ msgs: 2, firstSeq: 12, lastSeq: 15, numDeleted: 2 });
+      expect(store.fastState()).toMatchObject({
+        msgs: 2, firstSeq: 12, lastSeq: 15, numDeleted: 2,
+      });
       expectStoreError(() => store.skipMsgs(99, 1), "seq_mismatch");
       expectStoreError(() => store.skipMsg(3), "seq_mismatch");
     }));
@@ -222,7 +224,8 @@ function removalCases(make: StoreFactory): void {
 }
 
 function filterCases(make: StoreFactory): void {
-  const subjects = (i: number) => ["orders.eu.new", "orders.us.new", "orders.eu.done", "other"][i % 4];
+  const names = ["orders.eu.new", "orders.us.new", "orders.eu.done", "other"];
+  const subjects = (i: number) => names[i % 4];
 
   test("loadNextMsg follows literal, * and > filters from a start sequence", () =>
     withStore(make, undefined, (store) => {
@@ -495,7 +498,8 @@ function snapshotCases(make: StoreFactory): void {
     withStore(make, undefined, async (store, clock) => {
       store.skipMsgs(1, 3);
       for (let i = 0; i < 50; i++) {
-        store.storeMsg(`snap.${i % 4}`, i % 2 ? bytes("hdr") : null, bytes(`v${i}`), { ttl: i === 7 ? 99 : 0 });
+        const hdr = i % 2 ? bytes("hdr") : null;
+        store.storeMsg(`snap.${i % 4}`, hdr, bytes(`v${i}`), { ttl: i === 7 ? 99 : 0 });
         clock.advance(1n);
       }
       store.removeMsg(10);
