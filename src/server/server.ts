@@ -18,6 +18,7 @@ import { errLine, infoLine } from "../protocol/encoder.ts";
 import type { PubArgs } from "../protocol/parser.ts";
 import { newServerId } from "../util/nkey_id.ts";
 import { routeMessage } from "./delivery.ts";
+import { InternalClient, type InternalKind } from "./internal_client.ts";
 import { listenClients, type Listener } from "./listener_bun.ts";
 import { Logger } from "./logger.ts";
 import type { Options } from "./options.ts";
@@ -40,6 +41,7 @@ export class Server implements ClientContext {
   readonly clock: Clock = monotonicClock;
   readonly globalAccount: Account;
   readonly accounts = new Map<string, Account>();
+  readonly internalClients = new Set<InternalClient>();
   readonly clients = new Map<number, ClientConnection>();
   readonly closedClients: ClosedClientRing;
   readonly startedAt = new Date();
@@ -95,6 +97,13 @@ export class Server implements ClientContext {
     this.log.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
     if (o.portsFileDir) this.#writePortsFile();
     this.log.info("Server is ready");
+  }
+
+  /** A new in-process client of `account` (system services, JetStream). */
+  createInternalClient(account: Account, kind: InternalKind): InternalClient {
+    const client = new InternalClient(this.#nextCid++, account, kind);
+    this.internalClients.add(client);
+    return client;
   }
 
   // ---- ClientContext -------------------------------------------------------------------
@@ -224,6 +233,7 @@ export class Server implements ClientContext {
     this.#listener?.stop();
     this.#monitor?.stop();
     for (const client of [...this.clients.values()]) client.close(ClosedReason.serverShutdown);
+    for (const client of this.internalClients) client.close();
     this.flushQueue.flushAll();
     if (this.#portsFile) tryUnlink(this.#portsFile);
     this.log.info("Server Exiting..");
