@@ -104,7 +104,7 @@ TEST(RecoveryPowerLossAtRandomMomentsKeepsEverySyncedWrite) {
     StoreFixture f(block_size);
     f.Open();
     Model m;
-    for (int round = 0; round < 150; round++) {
+    for (int round = 0; round < 400; round++) {
       const int ops = 1 + static_cast<int>(rng() % 60);
       for (int i = 0; i < ops; i++) {
         RandomOp(f, m, rng, round);
@@ -130,7 +130,7 @@ TEST(RecoveryPowerLossAtRandomMomentsKeepsEverySyncedWrite) {
 
 TEST(RecoveryBitFlipsAndTruncationsNeverServeWrongBytes) {
   std::mt19937_64 rng(99);
-  for (int round = 0; round < 120; round++) {
+  for (int round = 0; round < 300; round++) {
     StoreFixture f(8192);
     f.options.compress = round % 3 == 1;
     if (round % 3 == 2) {
