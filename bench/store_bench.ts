@@ -93,7 +93,8 @@ async function reopenTimings(): Promise<void> {
   const store = await FileStore.open({ dir });
   const batch = 10_000;
   for (let i = 0; i < REOPEN_MSGS; i += batch) {
-    for (let j = i; j < i + batch; j++) store.storeMsg(subjectOf(j), null, small);
+    const end = Math.min(i + batch, REOPEN_MSGS);
+    for (let j = i; j < end; j++) store.storeMsg(subjectOf(j), null, small);
     await store.flushed();
   }
   await store.stop();

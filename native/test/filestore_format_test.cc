@@ -2,6 +2,7 @@
 // damage, index files, subject filters and the sequence index.
 #include <cstring>
 #include <random>
+#include <set>
 #include <string>
 
 #include "filestore/block_scan.h"
@@ -9,6 +10,7 @@
 #include "filestore/record.h"
 #include "filestore/seq_index.h"
 #include "filestore/subject_filter.h"
+#include "filestore/subject_tree.h"
 #include "test_main.h"
 #include "util/coding.h"
 #include "util/crc32c.h"
@@ -312,4 +314,27 @@ TEST(SeqIndexChunksAndScans) {
   index.Ensure(3);
   index.SetState(3, SlotState::kLive);
   CHECK(index.NextLive(0, 10) == 3);
+}
+
+TEST(SubjectTreeMatchesLikeTheFilter) {
+  SubjectTree tree;
+  const std::vector<std::string> subjects = {"a", "a.b", "a.b.c", "a.c", "b.b", "a.b.d", "x.y.z"};
+  for (uint32_t i = 0; i < subjects.size(); i++) tree.Insert(subjects[i], i);
+  tree.Remove("a.b");  // a node that keeps children
+  tree.Remove("x.y.z");  // a chain pruned to the root
+  tree.Remove("not.there");
+  for (const std::string filter : {"a", "a.*", "a.>", "*.b", "*.*.*", ">", "*", "a.b.*", "x.>"}) {
+    std::set<uint32_t> got;
+    tree.Match(filter, [&](uint32_t id) { got.insert(id); });
+    std::set<uint32_t> want;
+    for (uint32_t i = 0; i < subjects.size(); i++) {
+      const bool removed = subjects[i] == "a.b" || subjects[i] == "x.y.z";
+      if (!removed && SubjectFilter(filter).Matches(subjects[i])) want.insert(i);
+    }
+    CHECK(got == want);
+  }
+  tree.Insert("x.y.z", 9);
+  std::set<uint32_t> got;
+  tree.Match("x.*.z", [&](uint32_t id) { got.insert(id); });
+  CHECK(got == std::set<uint32_t>({9}));
 }

@@ -195,8 +195,10 @@ SimpleState Store::FilteredState(uint64_t start, std::string_view filter) {
     if (ss.first == 0 || first < ss.first) ss.first = first;
     ss.last = std::max(ss.last, subjects_.Get(id).last);
   };
-  if (!f.literal() && last_seq_ - start + 1 < subjects_.size()) {
-    // Fewer sequences than subjects: scan the range.
+  std::vector<uint32_t> ids;
+  subjects_.ForEachMatch(f, [&](uint32_t id, const SubjectState&) { ids.push_back(id); });
+  if (ids.size() > last_seq_ - start + 1) {
+    // Fewer sequences than matching subjects: scan the range.
     std::vector<int8_t> memo(subjects_.id_limit(), 0);
     for (uint64_t s = index_.NextLive(start, last_seq_); s != 0;
          s = index_.NextLive(s + 1, last_seq_)) {
@@ -209,7 +211,7 @@ SimpleState Store::FilteredState(uint64_t start, std::string_view filter) {
     }
     return ss;
   }
-  subjects_.ForEachMatch(f, [&](uint32_t id, const SubjectState&) { add(id); });
+  for (uint32_t id : ids) add(id);
   return ss;
 }
 

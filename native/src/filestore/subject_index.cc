@@ -20,6 +20,7 @@ uint32_t SubjectIndex::Intern(std::string_view subject) {
   s.name.assign(subject);
   s.msgs = s.first = s.last = 0;
   ids_.emplace(s.name, id);
+  tree_.Insert(s.name, id);
   return id;
 }
 
@@ -32,6 +33,7 @@ void SubjectIndex::Release(uint32_t id) {
   SubjectState& s = states_[id];
   NATSD_ASSERT(s.msgs == 0);
   ids_.erase(s.name);
+  tree_.Remove(s.name);
   s.name.clear();
   s.name.shrink_to_fit();
   free_.push_back(id);
@@ -41,6 +43,7 @@ void SubjectIndex::Clear() {
   states_.clear();
   ids_.clear();
   free_.clear();
+  tree_.Clear();
 }
 
 }  // namespace natsd::filestore

@@ -1,6 +1,7 @@
 // Per-subject state of the live messages: message count, first and last sequence. Subject ids are
 // reused once a subject has no message left. The per-subject list of sequences is threaded
-// through the sequence index (Slot::prev/next), so it costs no memory here.
+// through the sequence index (Slot::prev/next), so it costs no memory here. A token tree finds
+// the subjects a wildcard filter matches.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "filestore/subject_filter.h"
+#include "filestore/subject_tree.h"
 
 namespace natsd::filestore {
 
@@ -44,16 +46,22 @@ class SubjectIndex {
       if (id >= 0) fn(static_cast<uint32_t>(id), states_[id]);
       return;
     }
-    for (uint32_t id = 0; id < states_.size(); id++) {
-      const SubjectState& s = states_[id];
-      if (s.msgs > 0 && filter.Matches(s.name)) fn(id, s);
+    if (filter.matches_all()) {
+      for (uint32_t id = 0; id < states_.size(); id++) {
+        if (states_[id].msgs > 0) fn(id, states_[id]);
+      }
+      return;
     }
+    tree_.Match(filter.text(), [&](uint32_t id) {
+      if (states_[id].msgs > 0) fn(id, states_[id]);
+    });
   }
 
  private:
   std::deque<SubjectState> states_;  // a deque: ids_ holds views into the names
   std::unordered_map<std::string_view, uint32_t> ids_;
   std::vector<uint32_t> free_;
+  SubjectTree tree_;
 };
 
 }  // namespace natsd::filestore

@@ -484,9 +484,11 @@ export class MemStore implements StreamStore {
       if (e !== undefined) add(e);
       return out;
     }
-    // Fewer sequences than subjects: scanning the range is cheaper than asking every subject.
-    if (this.#last - from + 1 < this.#subjects.size) return this.#scanState(f, from);
-    for (const [subject, e] of this.#subjects) if (f.matches(subject)) add(e);
+    const matching: SubjectEntry[] = [];
+    for (const [subject, e] of this.#subjects) if (f.matches(subject)) matching.push(e);
+    // Fewer sequences than matching subjects: scanning the range is cheaper.
+    if (matching.length > this.#last - from + 1) return this.#scanState(f, from);
+    for (const e of matching) add(e);
     return out;
   }
 
