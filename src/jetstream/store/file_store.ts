@@ -9,6 +9,7 @@ import { type Clock, systemClock, type TimerId } from "./clock.ts";
 import { nativeErrorCode, StoreError } from "./errors.ts";
 import { decodeFrame, decodeFrames, FRAME_FLAG_PER_SUBJECT_EXEMPT, FrameWriter } from "./_frame.ts";
 import { MSG_DATA_BYTES_MAX } from "./mem_store.ts";
+import { loadNextMsgMulti, numPendingMulti } from "./_multi.ts";
 import {
   type NativeFileStoreHandle,
   type NativeLimits,
@@ -299,6 +300,14 @@ export class FileStore implements StreamStore {
     const code = nativeErrorCode(result);
     if (code === "eof" || code === "not_found") return null;
     throw new StoreError(code);
+  }
+
+  loadNextMsgMulti(filters: readonly string[], start: number): StoredMsg | null {
+    return loadNextMsgMulti(this, filters, start);
+  }
+
+  numPendingMulti(start: number, filters: readonly string[], lastPerSubject: boolean): NumPending {
+    return numPendingMulti(this, start, filters, lastPerSubject);
   }
 
   subjectForSeq(seq: number): string {

@@ -8,6 +8,7 @@ import { type Clock, systemClock, type TimerId } from "./clock.ts";
 import { StoreError } from "./errors.ts";
 import { type Filter, parseFilter } from "./_filter.ts";
 import { MinHeap } from "./_min_heap.ts";
+import { loadNextMsgMulti, numPendingMulti } from "./_multi.ts";
 import {
   assertCount,
   type FastState,
@@ -275,6 +276,14 @@ export class MemStore implements StreamStore {
     if (start < e.first.seq) return null;
     const next = splitAt(e, start + 1).firstAtOrAfter;
     return next === null ? e.last : next.prev;
+  }
+
+  loadNextMsgMulti(filters: readonly string[], start: number): StoredMsg | null {
+    return loadNextMsgMulti(this, filters, start);
+  }
+
+  numPendingMulti(start: number, filters: readonly string[], lastPerSubject: boolean): NumPending {
+    return numPendingMulti(this, start, filters, lastPerSubject);
   }
 
   subjectForSeq(seq: number): string {

@@ -167,6 +167,8 @@ export interface StreamStore {
   loadNextMsg(filter: string, start: number): StoredMsg | null;
   /** The last message at or before start matching the filter, or null. */
   loadPrevMsg(filter: string, start: number): StoredMsg | null;
+  /** The first message at or after start matching any of the filters, or null. */
+  loadNextMsgMulti(filters: readonly string[], start: number): StoredMsg | null;
   /** @throws StoreError not_found */
   subjectForSeq(seq: number): string;
   /** The first sequence whose message time is at or after ts (last + 1 when none). */
@@ -197,6 +199,8 @@ export interface StreamStore {
    * subjects whose last message is at or after start.
    */
   numPending(start: number, filter: string, lastPerSubject: boolean): NumPending;
+  /** numPending over the union of several filters; each message counts once. */
+  numPendingMulti(start: number, filters: readonly string[], lastPerSubject: boolean): NumPending;
   /** The last sequence of every subject, ascending. */
   allLastSeqs(): number[];
 

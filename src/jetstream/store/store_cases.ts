@@ -61,6 +61,7 @@ export function runStoreCases(name: string, make: StoreFactory): void {
     basicCases(make);
     removalCases(make);
     filterCases(make);
+    multiFilterCases(make);
     purgeCases(make);
     limitCases(make);
     expiryCases(make);
@@ -299,6 +300,22 @@ function filterCases(make: StoreFactory): void {
       expect(store.numPending(1, "orders.>", true).total).toBe(3);
       expect(store.numPending(40, ">", true).total).toBe(1);
       expect(store.numPending(39, "orders.*.*", true).total).toBe(1);
+    }));
+}
+
+function multiFilterCases(make: StoreFactory): void {
+  test("loadNextMsgMulti and numPendingMulti take the union of several filters", () =>
+    withStore(make, undefined, (store) => {
+      fill(store, 30, (i) => ["a.x", "a.y", "b.x", "c.z"][i % 4]);
+      // a.y at 1, 5, ...; b.x at 2, 6, ...; c.z at 3, 7, ...; a.x at 4, 8, ..., 28.
+      expect(store.loadNextMsgMulti(["c.z", "b.*"], 8)?.seq).toBe(10);
+      expect(store.loadNextMsgMulti(["nothing", "a.x"], 1)?.seq).toBe(4);
+      expect(store.loadNextMsgMulti(["nothing"], 1)).toBeNull();
+      // Overlapping filters count each message once.
+      expect(store.numPendingMulti(1, ["a.*", "a.x", "*.x"], false).total).toBe(23);
+      expect(store.numPendingMulti(20, ["a.*", "a.x"], false).total).toBe(6);
+      expect(store.numPendingMulti(1, ["a.*", "*.x"], true).total).toBe(3);
+      expect(store.numPendingMulti(5, ["c.z", ">"], false).total).toBe(26);
     }));
 }
 
