@@ -2,12 +2,15 @@
 // packing, deep subjects, and a seeded comparison with a brute-force matcher.
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "subjects/child_table.h"
 #include "subjects/subject_trie.h"
+#include "subjects/token_hash.h"
 #include "test_main.h"
 
 using natsd::subjects::InsertStatus;
@@ -55,6 +58,101 @@ std::vector<uint32_t> Psubs(SubjectTrie& trie, const std::string& subject) {
 using Ids = std::vector<uint32_t>;
 
 }  // namespace
+
+namespace {
+
+struct TableNode {
+  uint64_t hash;
+  std::string token;
+};
+
+// Checks a child table against a reference map: every present token found, absent ones not.
+using TokenHash = uint64_t (*)(const std::string&);
+
+void CheckTable(const natsd::subjects::ChildTable<TableNode>& table,
+                const std::map<std::string, TableNode*>& reference, TokenHash hash,
+                int universe) {
+  CHECK(table.size() == reference.size());
+  for (int t = 0; t < universe; ++t) {
+    std::string token = "tok" + std::to_string(t);
+    auto it = reference.find(token);
+    TableNode* found = table.Find(token, hash(token));
+    CHECK(found == (it == reference.end() ? nullptr : it->second));
+  }
+}
+
+// Random inserts and erases with a given hash; a weak hash forces long probe runs that wrap.
+void ExerciseTable(TokenHash hash) {
+  std::mt19937 rng(42);
+  const int universe = 300;
+  natsd::subjects::ChildTable<TableNode> table;
+  std::map<std::string, TableNode*> reference;
+  for (int step = 0; step < 6000; ++step) {
+    std::string token = "tok" + std::to_string(rng() % universe);
+    auto it = reference.find(token);
+    if (it == reference.end()) {
+      auto* node = new TableNode{hash(token), token};
+      table.Insert(node);
+      reference[token] = node;
+    } else {
+      table.Erase(it->second);
+      delete it->second;
+      reference.erase(it);
+    }
+    if (step % 97 == 0) CheckTable(table, reference, hash, universe);
+  }
+  CheckTable(table, reference, hash, universe);
+  for (auto& entry : reference) {
+    table.Erase(entry.second);
+    delete entry.second;
+  }
+  CHECK(table.size() == 0 && table.capacity() == 0);
+}
+
+uint64_t SeededHash(const std::string& token) { return natsd::subjects::HashToken(token, 99); }
+// Eight distinct hashes only, all homed on few slots: collisions everywhere.
+uint64_t WeakHash(const std::string& token) { return (token.back() % 8) * 3; }
+
+}  // namespace
+
+TEST(ChildTableAgreesWithAMapUnderChurn) {
+  ExerciseTable(SeededHash);
+  ExerciseTable(WeakHash);
+}
+
+TEST(ChildTableGrowsAndShrinksWithItsSize) {
+  natsd::subjects::ChildTable<TableNode> table;
+  std::vector<std::unique_ptr<TableNode>> nodes;
+  for (int i = 0; i < 1000; ++i) {
+    std::string token = "t" + std::to_string(i);
+    nodes.push_back(std::make_unique<TableNode>(TableNode{SeededHash(token), token}));
+    table.Insert(nodes.back().get());
+    CHECK(table.capacity() * 3 >= table.size() * 4);
+  }
+  CHECK(table.capacity() <= 2048);
+  for (int i = 0; i < 990; ++i) table.Erase(nodes[i].get());
+  CHECK(table.size() == 10 && table.capacity() <= 128);
+  for (int i = 990; i < 1000; ++i) {
+    CHECK(table.Find(nodes[i]->token, nodes[i]->hash) == nodes[i].get());
+  }
+}
+
+TEST(TokenHashDependsOnSeedAndEveryByte) {
+  using natsd::subjects::HashToken;
+  CHECK(HashToken("orders", 1) == HashToken("orders", 1));
+  CHECK(HashToken("orders", 1) != HashToken("orders", 2));
+  std::set<uint64_t> hashes;
+  std::string base = "abcdefghijklmnopq";  // crosses the 8-byte word boundary twice
+  for (size_t length = 0; length <= base.size(); ++length) {
+    hashes.insert(HashToken(std::string_view(base.data(), length), 7));
+  }
+  for (size_t i = 0; i < base.size(); ++i) {
+    std::string changed = base;
+    changed[i] ^= 1;
+    hashes.insert(HashToken(changed, 7));
+  }
+  CHECK(hashes.size() == 2 * base.size() + 1);
+}
 
 TEST(TokenizeSplitsOnDotsAndRejectsEmptyTokens) {
   std::vector<std::string_view> tokens;

@@ -4,42 +4,33 @@
 #include <algorithm>
 #include <utility>
 
+#include "subjects/child_table.h"
+#include "subjects/token_hash.h"
 #include "util/assert.h"
 
 namespace natsd::subjects {
 
 struct SubjectTrie::Node {
-  enum class Kind : uint8_t { kLiteral, kPartialWildcard, kFullWildcard };
+  enum class Kind : uint8_t { kRoot, kLiteral, kPartialWildcard, kFullWildcard };
   struct Group {
     uint32_t queue;
     std::vector<uint32_t> members;
   };
 
-  Node(Kind k, std::string_view t, Level* o, Node* p) : kind(k), token(t), owner(o), parent(p) {}
+  Node(Kind k, Node* p, std::string_view t, uint64_t h) : kind(k), parent(p), hash(h), token(t) {}
 
-  bool Empty() const { return psubs.empty() && groups.empty() && next == nullptr; }
+  bool HasChildren() const { return children.size() > 0 || pwc != nullptr || fwc != nullptr; }
+  bool Empty() const { return psubs.empty() && groups.empty() && !HasChildren(); }
 
   const Kind kind;
-  // Literal tokens only. The owner level's map keys are views of these bytes, which stay put
-  // because nodes live on the heap and the token never changes.
-  const std::string token;
-  Level* const owner;  // the level holding this node
-  Node* const parent;  // the node whose `next` is `owner`; null on the root level
-  std::unique_ptr<Level> next;
+  Node* const parent;  // null for the root
+  const uint64_t hash;  // of `token`, for the parent's child table
+  const std::string token;  // literal tokens only
+  ChildTable<Node> children;  // owned: deleted by the trie
+  Node* pwc = nullptr;  // owned
+  Node* fwc = nullptr;  // owned
   std::vector<uint32_t> psubs;
   std::vector<Group> groups;
-};
-
-struct SubjectTrie::Level {
-  bool Empty() const { return nodes.empty() && pwc == nullptr && fwc == nullptr; }
-  const Node* Find(std::string_view token) const {
-    auto it = nodes.find(token);
-    return it == nodes.end() ? nullptr : it->second.get();
-  }
-
-  std::unordered_map<std::string_view, std::unique_ptr<Node>> nodes;
-  std::unique_ptr<Node> pwc;
-  std::unique_ptr<Node> fwc;
 };
 
 namespace {
@@ -98,49 +89,55 @@ MatchResult::Group& MatchResult::AddGroup(uint32_t queue) {
   return group;
 }
 
-SubjectTrie::SubjectTrie() : root_(std::make_unique<Level>()) {}
+SubjectTrie::SubjectTrie()
+    : hash_seed_(RandomHashSeed()),
+      root_(std::make_unique<Node>(Node::Kind::kRoot, nullptr, std::string_view(), 0)) {}
 
 SubjectTrie::~SubjectTrie() {
-  // Detach every level from its node before it is destroyed, so that destruction never nests
-  // deeper than one level whatever the subjects' token counts.
-  std::vector<std::unique_ptr<Level>> pending;
-  pending.push_back(std::move(root_));
+  // Detach every node's children before deleting it, so that destruction never nests whatever
+  // the subjects' token counts.
+  std::vector<Node*> pending{root_.release()};
   while (!pending.empty()) {
-    std::unique_ptr<Level> level = std::move(pending.back());
+    Node* node = pending.back();
     pending.pop_back();
-    for (auto& entry : level->nodes) {
-      if (entry.second->next) pending.push_back(std::move(entry.second->next));
-    }
-    if (level->pwc && level->pwc->next) pending.push_back(std::move(level->pwc->next));
-    if (level->fwc && level->fwc->next) pending.push_back(std::move(level->fwc->next));
+    node->children.ForEach([&pending](Node* child) { pending.push_back(child); });
+    if (node->pwc != nullptr) pending.push_back(node->pwc);
+    if (node->fwc != nullptr) pending.push_back(node->fwc);
+    delete node;
   }
 }
 
-SubjectTrie::Node* SubjectTrie::FindOrAddChild(Level* level, Node* parent,
-                                               std::string_view token) {
-  std::unique_ptr<Node>* slot = nullptr;
+bool SubjectTrie::Tokenize(std::string_view subject) {
+  if (!TokenizeSubject(subject, &tokens_)) return false;
+  hashes_.clear();
+  for (std::string_view token : tokens_) hashes_.push_back(HashToken(token, hash_seed_));
+  return true;
+}
+
+SubjectTrie::Node* SubjectTrie::FindOrAddChild(Node* parent, size_t index) {
+  std::string_view token = tokens_[index];
+  Node** wildcard = nullptr;
   Node::Kind kind = Node::Kind::kLiteral;
   if (IsPartialWildcard(token)) {
-    slot = &level->pwc;
+    wildcard = &parent->pwc;
     kind = Node::Kind::kPartialWildcard;
   } else if (IsFullWildcard(token)) {
-    slot = &level->fwc;
+    wildcard = &parent->fwc;
     kind = Node::Kind::kFullWildcard;
   }
-  if (slot != nullptr) {
-    if (*slot == nullptr) {
-      *slot = std::make_unique<Node>(kind, std::string_view(), level, parent);
+  if (wildcard != nullptr) {
+    if (*wildcard == nullptr) {
+      *wildcard = new Node(kind, parent, std::string_view(), 0);
       ++node_count_;
     }
-    return slot->get();
+    return *wildcard;
   }
-  auto it = level->nodes.find(token);
-  if (it != level->nodes.end()) return it->second.get();
-  auto node = std::make_unique<Node>(kind, token, level, parent);
-  Node* raw = node.get();
-  level->nodes.emplace(std::string_view(raw->token), std::move(node));
+  Node* child = parent->children.Find(token, hashes_[index]);
+  if (child != nullptr) return child;
+  child = new Node(kind, parent, token, hashes_[index]);
+  parent->children.Insert(child);
   ++node_count_;
-  return raw;
+  return child;
 }
 
 uint32_t SubjectTrie::InternQueue(std::string_view queue) {
@@ -179,22 +176,15 @@ void SubjectTrie::ReleaseQueue(uint32_t queue) {
 InsertStatus SubjectTrie::Insert(uint32_t id, std::string_view subject,
                                  const std::string_view* queue) {
   if (queue != nullptr && queue->empty()) return InsertStatus::kInvalidSubject;
-  if (!TokenizeSubject(subject, &tokens_)) return InsertStatus::kInvalidSubject;
+  if (!Tokenize(subject)) return InsertStatus::kInvalidSubject;
   for (size_t i = 0; i + 1 < tokens_.size(); ++i) {
     if (IsFullWildcard(tokens_[i])) return InsertStatus::kInvalidSubject;
   }
   if (entries_.count(id) != 0) return InsertStatus::kDuplicateId;
 
-  Level* level = root_.get();
-  Node* node = nullptr;
-  for (std::string_view token : tokens_) {
-    if (node != nullptr) {
-      if (node->next == nullptr) node->next = std::make_unique<Level>();
-      level = node->next.get();
-    }
-    node = FindOrAddChild(level, node, token);
-  }
-  NATSD_ASSERT(node != nullptr);
+  Node* node = root_.get();
+  for (size_t i = 0; i < tokens_.size(); ++i) node = FindOrAddChild(node, i);
+  NATSD_ASSERT(node != root_.get());
 
   std::vector<uint32_t>* list = &node->psubs;
   uint32_t queue_id = kNoQueue;
@@ -246,26 +236,22 @@ bool SubjectTrie::Remove(uint32_t id) {
 }
 
 void SubjectTrie::PruneFrom(Node* node) {
-  while (node != nullptr && node->Empty()) {
+  // The root belongs to the trie and is never freed.
+  while (node->kind != Node::Kind::kRoot && node->Empty()) {
     Node* parent = node->parent;
-    Level* level = node->owner;
     switch (node->kind) {
       case Node::Kind::kPartialWildcard:
-        level->pwc.reset();
+        parent->pwc = nullptr;
         break;
       case Node::Kind::kFullWildcard:
-        level->fwc.reset();
+        parent->fwc = nullptr;
         break;
-      case Node::Kind::kLiteral: {
-        auto it = level->nodes.find(std::string_view(node->token));
-        NATSD_ASSERT(it != level->nodes.end());
-        level->nodes.erase(it);
+      default:
+        parent->children.Erase(node);
         break;
-      }
     }
+    delete node;
     --node_count_;
-    // The root level belongs to the trie and is never freed.
-    if (parent != nullptr && level->Empty()) parent->next.reset();
     node = parent;
   }
 }
@@ -287,7 +273,7 @@ void SubjectTrie::Collect(const Node& node, MatchResult* result) {
 
 bool SubjectTrie::Match(std::string_view subject, MatchResult* result) {
   result->Clear();
-  if (!TokenizeSubject(subject, &tokens_)) return false;
+  if (!Tokenize(subject)) return false;
   if (++stamp_ == 0) {
     std::fill(group_stamp_.begin(), group_stamp_.end(), 0);
     stamp_ = 1;
@@ -298,17 +284,16 @@ bool SubjectTrie::Match(std::string_view subject, MatchResult* result) {
   // Each stack entry is one token deeper than the entry that pushed it, and each trie node is
   // reached by one path only, so a match visits each node at most once.
   while (!stack_.empty()) {
-    auto [level, index] = stack_.back();
+    auto [parent, index] = stack_.back();
     stack_.pop_back();
-    if (level->fwc != nullptr) Collect(*level->fwc, result);
-    const Node* literal = level->Find(tokens_[index]);
-    const Node* partial = level->pwc.get();
-    for (const Node* node : {literal, partial}) {
+    if (parent->fwc != nullptr) Collect(*parent->fwc, result);
+    const Node* literal = parent->children.Find(tokens_[index], hashes_[index]);
+    for (const Node* node : {literal, static_cast<const Node*>(parent->pwc)}) {
       if (node == nullptr) continue;
       if (index == last) {
         Collect(*node, result);
-      } else if (node->next != nullptr) {
-        stack_.emplace_back(node->next.get(), index + 1);
+      } else if (node->HasChildren()) {
+        stack_.emplace_back(node, index + 1);
       }
     }
   }

@@ -1,8 +1,9 @@
 // The subject index: a token trie of subscriptions, matched against published subjects.
 //
-// Each level of the trie maps literal tokens to nodes and has two dedicated child pointers, one
-// for `*` (matches one token) and one for `>` (matches one or more trailing tokens). A node
-// holds the plain subscriptions and the queue groups of the subject that ends there.
+// Each node maps the literal tokens that can follow it to child nodes (child_table.h) and has two
+// dedicated child pointers, one for `*` (matches one token) and one for `>` (matches one or more
+// trailing tokens); the root node stands for the empty prefix. A node holds the plain
+// subscriptions and the queue groups of the subject that ends there.
 // Subscriptions are 32-bit ids chosen by the caller; the caller maps them to its own objects.
 //
 // Rules are those of nats-server's Sublist.Insert (docs/subjects.md): tokens separated by '.',
@@ -10,9 +11,9 @@
 // checked here, as in Go.
 //
 // Bounds: matching walks an explicit stack, never recursion, and visits each trie node at most
-// once per match. Removing the last subscription of a node frees the node and every level and
-// node above it that became empty, so memory follows the live subscriptions. Destruction is
-// iterative too. Not thread-safe: one trie belongs to one JS thread.
+// once per match. Removing the last subscription of a node frees the node and every node above
+// it that became empty, so memory follows the live subscriptions. Destruction is iterative too.
+// Not thread-safe: one trie belongs to one JS thread.
 #pragma once
 
 #include <cstddef>
@@ -84,7 +85,6 @@ class SubjectTrie {
 
  private:
   struct Node;
-  struct Level;
   struct Entry {
     Node* node;
     uint32_t queue;     // kNoQueue for a plain subscription
@@ -96,24 +96,28 @@ class SubjectTrie {
   };
   static constexpr uint32_t kNoQueue = UINT32_MAX;
 
-  Node* FindOrAddChild(Level* level, Node* parent, std::string_view token);
-  std::vector<uint32_t>* ListOf(Node* node, uint32_t queue);
+  // Splits `subject` into tokens_ and their hashes into hashes_; false on an empty token.
+  bool Tokenize(std::string_view subject);
+  Node* FindOrAddChild(Node* parent, size_t index);
   uint32_t InternQueue(std::string_view queue);
   void ReleaseQueue(uint32_t queue);
   void PruneFrom(Node* node);
   void Collect(const Node& node, MatchResult* result);
 
-  std::unique_ptr<Level> root_;
+  const uint64_t hash_seed_;
+  std::unique_ptr<Node> root_;
   std::unordered_map<uint32_t, Entry> entries_;
   std::unordered_map<std::string, uint32_t> queue_ids_;
   std::vector<QueueName> queues_;
   std::vector<uint32_t> free_queue_ids_;
   size_t node_count_ = 0;
 
-  // Match scratch, reused: tokens of the subject, the walk stack, and per queue id the stamp of
-  // the match that last used it plus its group index in the result.
+  // Scratch, reused: tokens of the subject and their hashes, the match walk stack (a node whose
+  // children are matched against token `index`), and per queue id the stamp of the match that
+  // last used it plus its group index in the result.
   std::vector<std::string_view> tokens_;
-  std::vector<std::pair<const Level*, uint32_t>> stack_;
+  std::vector<uint64_t> hashes_;
+  std::vector<std::pair<const Node*, uint32_t>> stack_;
   std::vector<uint32_t> group_stamp_;
   std::vector<uint32_t> group_index_;
   uint32_t stamp_ = 0;
