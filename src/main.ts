@@ -9,6 +9,7 @@ import {
 import { MonitorStartError } from "./monitor/monitor.ts";
 import { Logger } from "./server/logger.ts";
 import { Server } from "./server/server.ts";
+import { TlsConfigError } from "./server/tls_config.ts";
 import { installSignalHandlers } from "./server/signals.ts";
 import { NATS_SERVER_VERSION, NATSD_VERSION } from "./server/version.ts";
 
@@ -49,7 +50,9 @@ async function main(argv: string[]): Promise<number | null> {
     await server.start();
   } catch (error) {
     // The monitor reports its own start failure in nats-server's words.
-    if (!(error instanceof MonitorStartError)) {
+    if (error instanceof TlsConfigError) {
+      log.fatal(error.message);
+    } else if (!(error instanceof MonitorStartError)) {
       log.fatal(`Error listening on port: ${options.host}:${options.port}, ` +
         `"${(error as Error).message}"`);
     }

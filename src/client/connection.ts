@@ -70,6 +70,9 @@ export class ClientConnection implements ParserHandler, Flushable {
 
   /** Input read but not parsed yet while this producer is stalled. */
   #stalledInput: Uint8Array | null = null;
+  #started = false;
+  /** True once TLS is up on this connection (false for plaintext connections). */
+  tlsHandshakeDone = false;
   #pingsOutstanding = 0;
   #pingSentAtMs = 0;
   #firstPongSent = false;
@@ -93,8 +96,10 @@ export class ClientConnection implements ParserHandler, Flushable {
     this.lastActivityMs = this.startedAtMs;
   }
 
-  /** Sends INFO and arms the timers; called once the socket is open. */
+  /** Sends INFO and arms the timers; called once the socket is open (or TLS is up). */
   start(): void {
+    if (this.#started) return;
+    this.#started = true;
     this.#queueText(infoLine(this.context.infoJson(this)));
     if (this.context.authRequired()) {
       this.#authTimer = setTimeout(() => this.#onAuthTimeout(), this.context.options.authTimeoutMs);
@@ -147,6 +152,27 @@ export class ClientConnection implements ParserHandler, Flushable {
     const input = this.#stalledInput;
     this.#stalledInput = null;
     if (input !== null && !this.closed) this.#consume(input);
+  }
+
+  // ---- TLS -----------------------------------------------------------------------------
+
+  /** The TLS handshake completed: check pinned certificates; send INFO if TLS came first. */
+  onTlsHandshake(): void {
+    if (this.closed) return;
+    this.tlsHandshakeDone = true;
+    if (!this.context.acceptTlsPeer(this)) {
+      this.context.log.error(`${this.#label()} - TLS handshake error: peer certificate not pinned`);
+      this.close(ClosedReason.tlsHandshakeFailure);
+      return;
+    }
+    if (!this.#started) this.start();
+  }
+
+  /** The handshake failed or timed out (e.g. a plaintext client on a TLS-only port). */
+  closeAfterTlsFailure(): void {
+    if (this.closed) return;
+    this.context.log.debug(`${this.#label()} - TLS handshake failure`);
+    this.close(ClosedReason.tlsHandshakeFailure);
   }
 
   // ---- ParserHandler -------------------------------------------------------------------

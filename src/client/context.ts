@@ -45,4 +45,6 @@ export interface ClientContext {
     payload: Uint8Array, start: number, end: number,
   ): void;
   onClientClosed(client: ClientConnection, reason: ClosedReason): void;
+  /** After a TLS handshake: false refuses the peer (e.g. its certificate is not pinned). */
+  acceptTlsPeer(client: ClientConnection): boolean;
 }

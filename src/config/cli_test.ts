@@ -141,17 +141,17 @@ describe("command line: actions", () => {
 });
 
 describe("command line: flags for features natsd does not have yet", () => {
-  test("TLS, cluster and profiling flags parse and are listed", () => {
+  test("cluster and profiling flags parse and are listed; TLS flags map to options", () => {
     const r = parseCommandLine(["--tls", "--tlscert", "c.pem", "--tlskey", "k.pem",
       "--tlsverify", "--tlscacert", "ca.pem", "--routes", "nats://a:6222", "--cluster",
       "nats://0.0.0.0:6222", "--cluster_name", "c1", "--no_advertise", "--cluster_advertise",
       "x:1", "--connect_retries", "3", "--profile", "6060"]);
-    expect(r.unsupported.map((u) => u.flag)).toEqual(["--tls", "--tlscert", "--tlskey",
-      "--tlsverify", "--tlscacert", "--routes", "--cluster", "--cluster_name", "--no_advertise",
-      "--cluster_advertise", "--connect_retries", "--profile"]);
+    expect(r.unsupported.map((u) => u.flag)).toEqual(["--routes", "--cluster", "--cluster_name",
+      "--no_advertise", "--cluster_advertise", "--connect_retries", "--profile"]);
     expect(r.cluster).toEqual({ routes: "nats://a:6222", cluster: "nats://0.0.0.0:6222",
       cluster_name: "c1", no_advertise: "true", cluster_advertise: "x:1", connect_retries: "3" });
-    expect(r.options).toEqual({ profPort: 6060 });
+    expect(r.options).toEqual({ profPort: 6060, tls: true, tlsVerify: true, tlsCertFile: "c.pem",
+      tlsKeyFile: "k.pem", tlsCaFile: "ca.pem" });
   });
 
   test("--cluster_listen is --cluster; switching a feature off is not listed", () => {

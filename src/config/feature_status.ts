@@ -18,8 +18,6 @@ export const FEATURE_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
   ["no_auth_user", "multi-user authorization (no_auth_user)"],
   ["system_account", "the system account"],
   ["default_sentinel", "JWT authentication (default_sentinel)"],
-  ["tls", "TLS"],
-  ["allow_non_tls", "TLS"],
   ["ocsp", "OCSP stapling"],
   ["ocsp_cache", "OCSP stapling"],
   ["operator", "operator mode (JWT)"],
@@ -44,8 +42,6 @@ export const FEATURE_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
 
 /** Command-line flags (canonical long name) for features natsd does not have yet. */
 export const FLAG_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
-  ["tls", "TLS"], ["tlscert", "TLS"], ["tlskey", "TLS"], ["tlsverify", "TLS"],
-  ["tlscacert", "TLS"],
   ["routes", "clustering (routes)"], ["cluster", "clustering (routes)"],
   ["cluster_name", "clustering (routes)"], ["no_advertise", "clustering (routes)"],
   ["cluster_advertise", "clustering (routes)"], ["connect_retries", "clustering (routes)"],

@@ -133,7 +133,6 @@ describe("resolveOptions: actions and errors", () => {
     const r = runOptions(["-c", path, "--tlscert", "x.pem", "-js"]);
     expect(r.notices).toEqual([
       `clustering (routes) is not available in natsd yet; ignoring 'cluster' at ${path}:1:1`,
-      `TLS is not available in natsd yet; ignoring 'tls' at ${path}:2:1, flag --tlscert`,
       `profiling is not available in natsd yet; ignoring 'prof_port' at ${path}:3:1`,
       "JetStream is not available in natsd yet; ignoring flag --jetstream",
     ]);

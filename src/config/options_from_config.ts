@@ -6,7 +6,7 @@
  * error, as in nats-server.
  * @module
  */
-import { defaultOptions, type Options } from "../server/options.ts";
+import { DEFAULTS, defaultOptions, type Options } from "../server/options.ts";
 import { configDigest } from "./digest.ts";
 import { DurationError, formatDurationMs, parseDurationMs } from "./duration.ts";
 import {
@@ -305,6 +305,72 @@ function durationField(field: keyof Options & string): Handler {
   };
 }
 
+/** TLS keys natsd maps; the rest of the block is type-checked and reported. */
+const TLS_MAPPED = new Set(["cert_file", "key_file", "ca_file", "verify", "verify_and_map",
+  "timeout", "handshake_first", "first", "immediate", "pinned_certs", "min_version",
+  "minimum_version"]);
+
+/** The client `tls {}` block (nats-server's parseTLS for the parts natsd serves). */
+const tlsBlock: Handler = (m, e) => {
+  const before = m.errors.length;
+  validate(e.value, features.tlsSchema, e.key,
+    { error: (p, r) => m.error(p, r), unknown: (path, pos) => m.unknown(path, pos) }, 0, e.keyPos);
+  if (m.errors.length > before || e.value.kind !== "map") return;
+  m.set("tls", true, e.keyPos);
+  for (const [key, child] of e.value.entries) {
+    const k = key.toLowerCase();
+    const v = child.value;
+    if (!TLS_MAPPED.has(k)) {
+      m.unsupported.push({ key: `tls.${k}`, position: child.keyPos, feature: `TLS '${k}'` });
+      continue;
+    }
+    if (k === "cert_file" && v.kind === "string") m.set("tlsCertFile", v.value, child.keyPos);
+    else if (k === "key_file" && v.kind === "string") m.set("tlsKeyFile", v.value, child.keyPos);
+    else if (k === "ca_file" && v.kind === "string") m.set("tlsCaFile", v.value, child.keyPos);
+    else if (k === "verify" && v.kind === "bool") m.set("tlsVerify", v.value, child.keyPos);
+    else if (k === "verify_and_map" && v.kind === "bool") {
+      m.set("tlsVerifyAndMap", v.value, child.keyPos);
+      if (v.value) m.set("tlsVerify", true, child.keyPos);
+    } else if (k === "timeout") {
+      const seconds = v.kind === "int" ? Number(v.value) : v.kind === "float" ? v.value : undefined;
+      const ms = seconds !== undefined ? seconds * 1000 :
+        v.kind === "string" ? m.parseDuration(child, v.value) : undefined;
+      if (ms !== undefined) m.set("tlsTimeoutMs", ms, child.keyPos);
+    } else if (k === "handshake_first" || k === "first" || k === "immediate") {
+      tlsHandshakeFirst(m, child);
+    } else if (k === "pinned_certs" && v.kind === "array") {
+      const pins = v.items.flatMap((i) => (i.kind === "string" ? [i.value.toLowerCase()] : []));
+      m.set("tlsPinnedCerts", pins, child.keyPos);
+    } else if ((k === "min_version" || k === "minimum_version") && v.kind === "string") {
+      if (v.value !== "1.2" && v.value !== "1.3") {
+        m.error(child.keyPos, `unsupported TLS version: ${v.value}`);
+      } else {
+        m.set("tlsMinVersion", v.value, child.keyPos);
+      }
+    }
+  }
+};
+
+/** handshake_first: true/false, "auto" (50ms fallback) or a fallback duration. */
+function tlsHandshakeFirst(m: Mapper, e: ConfigEntry): void {
+  const v = e.value;
+  if (v.kind === "bool") {
+    m.set("tlsHandshakeFirstMs", v.value ? -1 : 0, e.keyPos);
+  } else if (v.kind === "string") {
+    const text = v.value.toLowerCase();
+    if (text === "auto" || text === "auto_fallback") {
+      m.set("tlsHandshakeFirstMs", DEFAULTS.tlsHandshakeFirstFallbackMs, e.keyPos);
+    } else if (text === "true" || text === "on") {
+      m.set("tlsHandshakeFirstMs", -1, e.keyPos);
+    } else if (text === "false" || text === "off") {
+      m.set("tlsHandshakeFirstMs", 0, e.keyPos);
+    } else {
+      const ms = m.parseDuration(e, v.value);
+      if (ms !== undefined) m.set("tlsHandshakeFirstMs", ms, e.keyPos);
+    }
+  }
+}
+
 function featureBlock(key: string, schema: Schema): Handler {
   return (m, e) => m.feature(e, key, schema);
 }
@@ -476,8 +542,8 @@ const FEATURE_BLOCKS: Record<string, Handler> = {
   // natsd has no system account, so turning it off asks for nothing missing.
   "no_system_account|no_system|no_sys_acc": (m, e) => void m.bool(e),
   default_sentinel: featureBlock("default_sentinel", str),
-  tls: featureBlock("tls", features.tlsSchema),
-  allow_non_tls: featureBlock("allow_non_tls", bool),
+  tls: tlsBlock,
+  allow_non_tls: boolField("allowNonTls"),
   ocsp: featureBlock("ocsp", features.ocspSchema),
   ocsp_cache: featureBlock("ocsp_cache", features.ocspCacheSchema),
   "operator|operators|roots|root|root_operators|root_operator":

@@ -244,7 +244,7 @@ describe("options from config: features natsd does not have yet", () => {
       "  routes: [nats://a:6222, nats://b:6222]\n}\ntls { cert_file: a.pem, key_file: b.pem }\n" +
       "leafnodes { remotes: [{ url: \"nats://hub:7422\", credentials: x.creds }] }");
     expect(loaded.unsupported.map((u) => [u.key, u.feature])).toEqual([
-      ["cluster", "clustering (routes)"], ["tls", "TLS"], ["leafnodes", "leaf nodes"]]);
+      ["cluster", "clustering (routes)"], ["leafnodes", "leaf nodes"]]);
     const cluster = loaded.raw.entries.get("cluster")!.value;
     expect(cluster.kind === "map" && [...cluster.entries.keys()])
       .toEqual(["name", "listen", "routes"]);

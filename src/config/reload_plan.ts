@@ -13,7 +13,7 @@ import { parseHostPort } from "./options_from_config.ts";
 
 export type ReloadGroup =
   | "logging" | "auth" | "limits" | "ping" | "process" | "identity" | "jetstream"
-  | "profiling" | "reports";
+  | "profiling" | "reports" | "tls";
 
 export interface ReloadChange {
   option: keyof Options;
@@ -105,6 +105,18 @@ const POLICY: Record<keyof Options, Policy> = {
   profBlockRate: reload("prof_block_rate", "profiling"),
   jetstream: reload("jetstream", "jetstream"),
   storeDir: special("store_dir", "jetstream"),
+  // Certificates reload (new handshakes use them); turning TLS on or off is a restart.
+  tls: refuse("tls"),
+  tlsCertFile: reload("tls.cert_file", "tls"),
+  tlsKeyFile: reload("tls.key_file", "tls"),
+  tlsCaFile: reload("tls.ca_file", "tls"),
+  tlsVerify: reload("tls.verify", "tls"),
+  tlsVerifyAndMap: reload("tls.verify_and_map", "tls"),
+  tlsTimeoutMs: reload("tls.timeout", "tls"),
+  tlsHandshakeFirstMs: refuse("tls.handshake_first"),
+  tlsPinnedCerts: reload("tls.pinned_certs", "tls"),
+  tlsMinVersion: reload("tls.min_version", "tls"),
+  allowNonTls: refuse("allow_non_tls"),
 };
 
 /** Every field's policy, for tests that check the table covers defaultOptions(). */

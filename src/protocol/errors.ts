@@ -24,6 +24,7 @@ export const ClosedReason = {
   clientClosed: "Client Closed",
   authenticationTimeout: "Authentication Timeout",
   authenticationFailure: "Authentication Failure",
+  tlsHandshakeFailure: "TLS Handshake Failure",
   slowConsumerPendingBytes: "Slow Consumer (Pending Bytes)",
   slowConsumerWriteDeadline: "Slow Consumer (Write Deadline)",
   writeError: "Write Error",

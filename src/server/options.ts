@@ -20,6 +20,9 @@ export const DEFAULTS = {
   pingMax: 2,
   writeDeadlineMs: 10 * 1000,
   authTimeoutMs: 2 * 1000,
+  tlsTimeoutMs: 2 * 1000,
+  /** handshake_first "auto": how long to wait for a TLS ClientHello before sending INFO. */
+  tlsHandshakeFirstFallbackMs: 50,
   lameDuckDurationMs: 2 * 60 * 1000,
   lameDuckGracePeriodMs: 10 * 1000,
   maxClosedClients: 10000,
@@ -87,6 +90,25 @@ export interface Options {
   jetstream: boolean;
   storeDir: string;
 
+  // Client TLS (the `tls {}` block and the --tls* flags)
+  /** TLS required for clients (true when a certificate is configured). */
+  tls: boolean;
+  tlsCertFile: string;
+  tlsKeyFile: string;
+  tlsCaFile: string;
+  /** Require and verify client certificates. */
+  tlsVerify: boolean;
+  /** Map the client certificate to a user (needs users; see the security issue). */
+  tlsVerifyAndMap: boolean;
+  tlsTimeoutMs: number;
+  /** TLS before INFO; 0 = off, -1 = on, >0 = "auto" with this fallback delay in ms. */
+  tlsHandshakeFirstMs: number;
+  /** SHA-256 of accepted client certificates (hex, lower case); empty = any. */
+  tlsPinnedCerts: string[];
+  /** "1.2" or "1.3"; empty = the runtime's default. */
+  tlsMinVersion: string;
+  allowNonTls: boolean;
+
   // Remaining nats-server keys of the identity/logging/limits/process sections (config/)
   serverTags: string[];
   serverMetadata: Record<string, string>;
@@ -147,6 +169,17 @@ export function defaultOptions(): Options {
     httpBasePath: "",
     jetstream: false,
     storeDir: "",
+    tls: false,
+    tlsCertFile: "",
+    tlsKeyFile: "",
+    tlsCaFile: "",
+    tlsVerify: false,
+    tlsVerifyAndMap: false,
+    tlsTimeoutMs: DEFAULTS.tlsTimeoutMs,
+    tlsHandshakeFirstMs: 0,
+    tlsPinnedCerts: [],
+    tlsMinVersion: "",
+    allowNonTls: false,
     serverTags: [],
     serverMetadata: {},
     featureFlags: {},

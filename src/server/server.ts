@@ -20,6 +20,7 @@ import { newServerId } from "../util/nkey_id.ts";
 import { routeMessage } from "./delivery.ts";
 import { InternalClient, type InternalKind } from "./internal_client.ts";
 import { listenClients, type Listener } from "./listener_bun.ts";
+import { peerCertificatePinned, resolveListenerTls } from "./tls_config.ts";
 import { Logger } from "./logger.ts";
 import type { Options } from "./options.ts";
 import { type Built, planReload } from "../config/mod.ts";
@@ -83,6 +84,9 @@ export class Server implements ClientContext {
     this.log.info(`  ID:       ${this.id}`);
     if (o.configFile) this.log.info(`Using configuration file: ${o.configFile}`);
     if (o.pidFile) writeFileSync(o.pidFile, String(process.pid));
+    if (o.allowNonTls) {
+      this.log.warn("allow_non_tls is not available in natsd yet: TLS stays required");
+    }
     if (o.httpPort !== 0 || o.httpsPort !== 0) {
       this.#monitor = new Monitor(this, this.log);
       try {
@@ -93,7 +97,8 @@ export class Server implements ClientContext {
       }
       this.log.info(`Starting http monitor on ${hostPort(this.#monitor.host, this.#monitor.port)}`);
     }
-    this.#listener = listenClients(this, o.host, o.port === -1 ? 0 : o.port);
+    this.#listener = listenClients(this, o.host, o.port === -1 ? 0 : o.port,
+      resolveListenerTls(o));
     this.log.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
     if (o.portsFileDir) this.#writePortsFile();
     this.log.info("Server is ready");
@@ -109,7 +114,9 @@ export class Server implements ClientContext {
   // ---- ClientContext -------------------------------------------------------------------
 
   /** Called by the listener for each accepted socket. Returns null when refused. */
-  acceptClient(socket: ClientSocket): ClientConnection | null {
+  acceptClient(
+    socket: ClientSocket, how: { start: boolean; tls: boolean } = { start: true, tls: false },
+  ): ClientConnection | null {
     const client = new ClientConnection(this.#nextCid++, socket, this);
     if (this.lameDuck || this.#shutdownPromise) {
       socket.end();
@@ -125,7 +132,7 @@ export class Server implements ClientContext {
       return null;
     }
     this.clients.set(client.cid, client);
-    client.start();
+    if (how.start) client.start();
     return client;
   }
 
@@ -141,6 +148,8 @@ export class Server implements ClientContext {
       port: this.port,
       headers: !o.noHeaderSupport,
       ...(this.authRequired() ? { auth_required: true } : {}),
+      ...(o.tls ? { tls_required: true } : {}),
+      ...(o.tls && o.tlsVerify ? { tls_verify: true } : {}),
       max_payload: o.maxPayloadBytes,
       client_id: client.cid,
       client_ip: client.socket.remoteAddress,
@@ -172,6 +181,11 @@ export class Server implements ClientContext {
     payload: Uint8Array, start: number, end: number,
   ): void {
     routeMessage(sender, account, args, payload, start, end);
+  }
+
+  acceptTlsPeer(client: ClientConnection): boolean {
+    const der = (client.socket as { peerCertificateDer?: Uint8Array | null }).peerCertificateDer;
+    return peerCertificatePinned(this.options.tlsPinnedCerts, der ?? null);
   }
 
   onClientClosed(client: ClientConnection, reason: ClosedReason): void {

@@ -99,8 +99,10 @@ const EXPECTED: Record<string, Expectation> = {
       "jetstream/domain": "hub" },
   },
   "tls.conf": {
-    options: { port: 4443 },
-    unsupported: ["tls"],
+    options: { port: 4443, tls: true, tlsCertFile: "./certs/server-cert.pem",
+      tlsKeyFile: "./certs/server-key.pem", tlsCaFile: "./certs/ca.pem", tlsVerify: true,
+      tlsTimeoutMs: 2000, allowNonTls: false },
+    unsupported: ["tls.cipher_suites", "tls.curve_preferences"],
     raw: { "tls/verify": true, "tls/curve_preferences": ["CurveP256", "CurveP384"],
       allow_non_tls: false },
   },

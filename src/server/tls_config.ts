@@ -1,0 +1,49 @@
+/**
+ * Client TLS settings resolved from the options: certificate files loaded and turned into
+ * Bun's TLS options, with nats-server's errors for a bad configuration.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { ListenerTls } from "./listener_bun.ts";
+import type { Options } from "./options.ts";
+
+/** A configuration natsd cannot start with (the message is nats-server's). */
+export class TlsConfigError extends Error {
+  override name = "TlsConfigError";
+}
+
+/** Null when TLS is off. */
+export function resolveListenerTls(o: Options): ListenerTls | null {
+  if (!o.tls) return null;
+  if (o.tlsCertFile === "") throw new TlsConfigError("missing 'cert_file' in TLS configuration");
+  if (o.tlsKeyFile === "") throw new TlsConfigError("missing 'key_file' in TLS configuration");
+  const read = (path: string, what: string) => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch (error) {
+      throw new TlsConfigError(`error parsing X509 ${what}: ${(error as Error).message}`);
+    }
+  };
+  const cert = read(o.tlsCertFile, "certificate/key pair");
+  const key = read(o.tlsKeyFile, "certificate/key pair");
+  const ca = o.tlsCaFile !== "" ? read(o.tlsCaFile, "CA certificate") : undefined;
+  return {
+    options: {
+      cert, key, ...(ca !== undefined ? { ca } : {}),
+      requestCert: o.tlsVerify,
+      rejectUnauthorized: o.tlsVerify,
+      ...(o.tlsMinVersion ? { minVersion: `TLSv${o.tlsMinVersion}` } : {}),
+    },
+    handshakeFirst: o.tlsHandshakeFirstMs !== 0,
+    timeoutMs: o.tlsTimeoutMs,
+  };
+}
+
+/** True when no pins are configured or the peer's certificate (DER) matches one. */
+export function peerCertificatePinned(pins: string[], der: Uint8Array | null): boolean {
+  if (pins.length === 0) return true;
+  if (der === null) return false;
+  const fingerprint = createHash("sha256").update(der).digest("hex");
+  return pins.includes(fingerprint);
+}
