@@ -43,14 +43,16 @@ bool Accept(const char* rec, const RecordHeader& h, uint64_t next_cover, RecordC
 }
 
 // The first offset at or after `from` holding an acceptable record, or size when there is none.
-size_t Resync(const char* data, size_t size, size_t from, uint64_t next_cover, RecordCodec* codec,
-              ScanResult* out, ScanEntry* entry, DecodedMsg* scratch) {
+// data[0] is block offset base.
+size_t Resync(const char* data, size_t base, size_t size, size_t from, uint64_t next_cover,
+              RecordCodec* codec, ScanResult* out, ScanEntry* entry, DecodedMsg* scratch) {
   RecordHeader h;
   for (size_t off = from; off + kRecordHeaderBytes <= size; off++) {
-    if (!ParsePlausibleHeader(data + off, size - off, &h)) continue;
+    const char* p = data + (off - base);
+    if (!ParsePlausibleHeader(p, size - off, &h)) continue;
     if (Covers(h.kind) && h.seq < next_cover) continue;
-    if (!VerifyRecord(data + off, size - off, &h)) continue;
-    if (Accept(data + off, h, next_cover, codec, out, entry, scratch)) return off;
+    if (!VerifyRecord(p, size - off, &h)) continue;
+    if (Accept(p, h, next_cover, codec, out, entry, scratch)) return off;
   }
   return size;
 }
@@ -66,7 +68,7 @@ uint32_t ScanResult::InternSubject(std::string_view subject) {
   return id;
 }
 
-void ScanBlock(const char* data, size_t size, size_t start, uint64_t next_cover,
+void ScanBlock(const char* data, size_t base, size_t size, size_t start, uint64_t next_cover,
                RecordCodec* codec, ScanResult* out) {
   DecodedMsg scratch;
   size_t off = start;
@@ -75,10 +77,11 @@ void ScanBlock(const char* data, size_t size, size_t start, uint64_t next_cover,
     ScanEntry entry;
     RecordHeader h;
     size_t next = off;
-    bool good = VerifyRecord(data + off, size - off, &h) &&
-                Accept(data + off, h, next_cover, codec, out, &entry, &scratch);
+    const char* p = data + (off - base);
+    bool good = VerifyRecord(p, size - off, &h) &&
+                Accept(p, h, next_cover, codec, out, &entry, &scratch);
     if (!good) {
-      next = Resync(data, size, off + 1, next_cover, codec, out, &entry, &scratch);
+      next = Resync(data, base, size, off + 1, next_cover, codec, out, &entry, &scratch);
       const bool torn = next >= size;
       out->damage.push_back({static_cast<uint32_t>(off), static_cast<uint32_t>(next - off), torn});
       if (torn) break;

@@ -53,10 +53,17 @@ struct ScanResult {
   std::unordered_map<std::string_view, uint32_t> subject_ids_;
 };
 
-// Scans data[start, size) of a block whose records must cover sequences from next_cover on.
-// Damaged ranges (and a torn tail, which the caller truncates) are appended to out->damage. The
-// codec decodes MSG bodies to learn their subjects; a body it cannot decode is damage.
-void ScanBlock(const char* data, size_t size, size_t start, uint64_t next_cover,
+// Scans the block bytes from offset start to offset size, whose records must cover sequences
+// from next_cover on. data holds the block from offset `base` (base <= start) to size, so a caller
+// that trusts an index for the beginning of the block reads only the rest. Damaged ranges (and a
+// torn tail, which the caller truncates) are appended to out->damage. The codec decodes MSG
+// bodies to learn their subjects; a body it cannot decode is damage. Offsets are block offsets.
+void ScanBlock(const char* data, size_t base, size_t size, size_t start, uint64_t next_cover,
                RecordCodec* codec, ScanResult* out);
+// The same for data holding the whole block (base 0).
+inline void ScanBlock(const char* data, size_t size, size_t start, uint64_t next_cover,
+                      RecordCodec* codec, ScanResult* out) {
+  ScanBlock(data, 0, size, start, next_cover, codec, out);
+}
 
 }  // namespace natsd::filestore

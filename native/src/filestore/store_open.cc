@@ -80,23 +80,36 @@ Status StoreOpener::ListBlocks(std::vector<uint32_t>* ids) {
   return Status::OK();
 }
 
+// Reads len bytes of a block at offset.
+static Status ReadAt(const RandomAccessFile& file, uint64_t offset, uint64_t len, std::string* out) {
+  out->resize(len);
+  size_t got = 0;
+  Status s = file.Read(offset, len, out->data(), &got);
+  out->resize(got);
+  return s;
+}
+
 Status StoreOpener::LoadBlock(uint32_t id, bool last, std::unique_ptr<Loaded>* out) {
   const std::string path = dir_ + "/" + BlockFileName(id);
-  std::string data;
-  Status s = s_->env_->ReadFile(path, &data);
+  std::shared_ptr<RandomAccessFile> file;
+  uint64_t size = 0;
+  Status s = s_->env_->NewRandomAccessFile(path, &file);
+  if (s.ok()) s = s_->env_->GetFileSize(path, &size);
+  std::string head;
+  if (s.ok()) s = ReadAt(*file, 0, std::min<uint64_t>(size, kBlockHeaderBytes), &head);
   if (!s.ok()) return s;
   auto loaded = std::make_unique<Loaded>();
-  if (data.size() < kBlockHeaderBytes) {
+  if (size < kBlockHeaderBytes) {
     if (last) return s_->env_->RemoveFile(path);  // died while creating it
-    Damage(id, 0, data.size(), "incomplete block header");
-    s_->orphan_lost_bytes_ += data.size();
+    Damage(id, 0, size, "incomplete block header");
+    s_->orphan_lost_bytes_ += size;
     return Status::OK();
   }
-  if (!loaded->header.DecodeFrom(data.data()) || loaded->header.id != id) {
+  if (!loaded->header.DecodeFrom(head.data()) || loaded->header.id != id) {
     // Without its header the block cannot be trusted at all (its key and first sequence are
     // unknown): it is reported, left in place for inspection, and never served.
-    Damage(id, 0, data.size(), "bad block header");
-    s_->orphan_lost_bytes_ += data.size();
+    Damage(id, 0, size, "bad block header");
+    s_->orphan_lost_bytes_ += size;
     return Status::OK();
   }
   std::unique_ptr<RecordCodec> codec;
@@ -108,9 +121,9 @@ Status StoreOpener::LoadBlock(uint32_t id, bool last, std::unique_ptr<Loaded>* o
   const bool have_index =
       s_->env_->ReadFile(dir_ + "/" + IndexFileName(id), &index).ok() &&
       DecodeIndex(index, loaded->header, UINT64_MAX, codec.get(), &covered, &scan);
-  if (have_index && covered > data.size()) {
-    Damage(id, data.size(), covered - data.size(), "block shorter than its index");
-    TrimToFile(loaded.get(), data.size(), &covered);
+  if (have_index && covered > size) {
+    Damage(id, size, covered - size, "block shorter than its index");
+    TrimToFile(loaded.get(), size, &covered);
   }
   uint64_t next_cover = loaded->header.first_seq;
   if (have_index) {
@@ -123,7 +136,11 @@ Status StoreOpener::LoadBlock(uint32_t id, bool last, std::unique_ptr<Loaded>* o
     covered = kBlockHeaderBytes;
     loaded->reindex = true;
   }
-  ScanBlock(data.data(), data.size(), covered, next_cover, codec.get(), &scan);
+  // With a valid index only the bytes it does not describe are read.
+  std::string rest;
+  s = ReadAt(*file, covered, size - covered, &rest);
+  if (!s.ok()) return s;
+  ScanBlock(rest.data(), covered, covered + rest.size(), covered, next_cover, codec.get(), &scan);
   for (const DamagedRange& d : scan.damage) {
     Damage(id, d.offset, d.length, d.torn_tail ? "torn tail" : "bad checksum");
   }
