@@ -143,6 +143,23 @@ describe("FileStore", () => {
     }
   });
 
+  test("reopening with other compression or cipher settings keeps old blocks readable", async () => {
+    const dir = newDir();
+    const clock = new FakeClock();
+    const a = await FileStore.open({ dir, clock, blockSizeBytes: 4096 });
+    for (let i = 1; i <= 100; i++) a.storeMsg("mix", null, bytes(`plain-${i}`.repeat(10)));
+    await a.stop();
+    const b = await FileStore.open({ dir, clock, blockSizeBytes: 4096, compression: "lz4",
+      cipher: "aes", key: KEY });
+    for (let i = 101; i <= 200; i++) b.storeMsg("mix", null, bytes(`sealed-${i}`.repeat(10)));
+    await b.stop();
+    const c = await FileStore.open({ dir, clock, blockSizeBytes: 4096, cipher: "aes", key: KEY });
+    expect(text(c.loadMsg(1).payload)).toBe("plain-1".repeat(10));
+    expect(text(c.loadMsg(200).payload)).toBe("sealed-200".repeat(10));
+    expect(c.fastState().msgs).toBe(200);
+    await c.stop();
+  });
+
   test("lz4 compression shrinks compressible payloads on disk", async () => {
     const sizes: number[] = [];
     for (const compression of ["none", "lz4"] as const) {
