@@ -59,11 +59,14 @@ async function withStore(
 export function runStoreCases(name: string, make: StoreFactory): void {
   describe(`${name}: StreamStore contract`, () => {
     basicCases(make);
+    sequenceCases(make);
     removalCases(make);
     filterCases(make);
+    filteredStateCases(make);
     multiFilterCases(make);
     purgeCases(make);
     limitCases(make);
+    subjectLimitCases(make);
     expiryCases(make);
     snapshotCases(make);
   });
@@ -128,6 +131,9 @@ function basicCases(make: StoreFactory): void {
       expect(s.lost).toBeUndefined();
     }));
 
+}
+
+function sequenceCases(make: StoreFactory): void {
   test("an empty store reports first = last + 1", () =>
     withStore(make, undefined, (store) => {
       expect(store.fastState()).toMatchObject({ msgs: 0, firstSeq: 1, lastSeq: 0, firstTs: 0n });
@@ -267,6 +273,12 @@ function filterCases(make: StoreFactory): void {
       expect(store.loadPrevMsg("orders.eu.>", 3)?.seq).toBe(2);
       expect(store.loadPrevMsg("other", 2)).toBeNull();
     }));
+
+}
+
+function filteredStateCases(make: StoreFactory): void {
+  const names = ["orders.eu.new", "orders.us.new", "orders.eu.done", "other"];
+  const subjects = (i: number) => names[i % 4];
 
   test("filteredState counts matching messages from a start sequence", () =>
     withStore(make, undefined, (store) => {
@@ -411,6 +423,9 @@ function limitCases(make: StoreFactory): void {
     });
   });
 
+}
+
+function subjectLimitCases(make: StoreFactory): void {
   test("max_msgs_per_subject keeps the newest per subject", () =>
     withStore(make, { maxMsgsPerSubject: 2 }, (store) => {
       fill(store, 9, (i) => `kv.${i % 3}`);
