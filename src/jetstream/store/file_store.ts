@@ -5,6 +5,7 @@
  * expiry from the injected clock. Durability guarantees per `sync` setting: docs/storage.md.
  * @module
  */
+import { createHmac } from "node:crypto";
 import { type Clock, systemClock, type TimerId } from "./clock.ts";
 import { nativeErrorCode, StoreError } from "./errors.ts";
 import { decodeFrame, decodeFrames, FRAME_FLAG_PER_SUBJECT_EXEMPT, FrameWriter } from "./_frame.ts";
@@ -160,6 +161,17 @@ export class FileStore implements StreamStore {
   /** Flush jobs started so far: each is one group commit (one fsync with sync "always"). */
   get flushCount(): number {
     return this.#flushCount;
+  }
+
+  /**
+   * Bytes stored but not yet handed to the disk: a streams layer can slow publishers down when
+   * the disk falls behind (the store itself never refuses a write for it).
+   */
+  get writeBacklogBytes(): number {
+    if (this.#closed) return 0;
+    this.#apply();
+    this.#refresh();
+    return this.#f64[8];
   }
 
   /** Go's fileStoreMsgSize: 22 + subject + payload + 8, + 4 + headers when there are any. */
@@ -360,7 +372,7 @@ export class FileStore implements StreamStore {
     this.#apply();
     const purged = this.#native.purgeEx(opts.subject ?? "", seq, keep);
     this.#refresh();
-    if (purged > 0) this.#mutated();
+    this.#mutated(); // even purging nothing may write (a purge of everything starts a block)
     return purged;
   }
 
@@ -621,6 +633,17 @@ export class FileStore implements StreamStore {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * The 32-byte store key for one stream from the configured `jetstream.key`: HMAC-SHA256 of the
+ * stream's identity (e.g. "<account>/<stream>") under the configured key, so streams never share
+ * a key and the configured string can be any length.
+ * @example storeKeyFromConfig(options.jetstream.key, `${account}/${stream}`)
+ */
+export function storeKeyFromConfig(configKey: string, context: string): Uint8Array {
+  if (configKey.length === 0) throw new TypeError("Cannot derive a store key from an empty key");
+  return new Uint8Array(createHmac("sha256", configKey).update(context).digest());
+}
 
 function toNativeLimits(l: StoreLimits): NativeLimits {
   return {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeClock } from "./clock.ts";
 import { StoreError } from "./errors.ts";
-import { FileStore, type FileStoreOptions } from "./file_store.ts";
+import { FileStore, type FileStoreOptions, storeKeyFromConfig } from "./file_store.ts";
 import { MemStore } from "./mem_store.ts";
 import { expectStoreError, runStoreCases } from "./store_cases.ts";
 import type { StreamStore } from "./store.ts";
@@ -231,6 +231,36 @@ describe("FileStore", () => {
     await Bun.sleep(0); // let the sync job report back
     await store.stop();
     expect(store.flushCount).toBeGreaterThan(written);
+  });
+
+  test("writeBacklogBytes counts what is stored but not yet written", async () => {
+    const store = await FileStore.open({ dir: newDir(), clock: new FakeClock() });
+    for (let i = 0; i < 100; i++) store.storeMsg("w", null, new Uint8Array(1000));
+    expect(store.writeBacklogBytes).toBeGreaterThan(100 * 1000);
+    await store.flushed();
+    expect(store.writeBacklogBytes).toBe(0);
+    await store.stop();
+  });
+
+  test("a purge of an empty store is durable before flushed() resolves", async () => {
+    const dir = newDir();
+    const store = await FileStore.open({ dir, clock: new FakeClock() });
+    store.skipMsgs(1, 5);
+    expect(store.purgeEx({})).toBe(0);
+    await store.flushed();
+    expect(store.flushCount).toBeGreaterThan(0);
+    await store.stop();
+    const again = await FileStore.open({ dir, clock: new FakeClock() });
+    expect(again.fastState()).toMatchObject({ firstSeq: 6, lastSeq: 5 });
+    await again.stop();
+  });
+
+  test("storeKeyFromConfig derives a distinct 32-byte key per stream", () => {
+    const a = storeKeyFromConfig("s3cr3t", "ACC/ORDERS");
+    expect(a.length).toBe(32);
+    expect(storeKeyFromConfig("s3cr3t", "ACC/ORDERS")).toEqual(a);
+    expect(storeKeyFromConfig("s3cr3t", "ACC/OTHER")).not.toEqual(a);
+    expect(() => storeKeyFromConfig("", "x")).toThrow(TypeError);
   });
 
   test("bad options are refused", async () => {

@@ -13,5 +13,6 @@ export {
   BLOCK_SIZE_BYTES_MIN,
   FileStore,
   type FileStoreOptions,
+  storeKeyFromConfig,
 } from "./file_store.ts";
 export { restoreSnapshot, type RestoreResult, writeSnapshot } from "./snapshot.ts";
