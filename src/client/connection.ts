@@ -71,6 +71,10 @@ export class ClientConnection implements ParserHandler, Flushable {
   /** Input read but not parsed yet while this producer is stalled. */
   #stalledInput: Uint8Array | null = null;
   #started = false;
+  /** Set by the listener: a WebSocket connection. */
+  websocket = false;
+  /** Set by the listener: the transport is (or will be) TLS. */
+  transportTls = false;
   /** True once TLS is up on this connection (false for plaintext connections). */
   tlsHandshakeDone = false;
   #pingsOutstanding = 0;

@@ -32,7 +32,6 @@ export const FEATURE_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
   ["leafnodes", "leaf nodes"],
   ["jetstream", "JetStream"],
   ["default_js_domain", "JetStream domains"],
-  ["websocket", "WebSocket"],
   ["mqtt", "MQTT"],
   ["proxies", "trusted proxies"],
   ["proxy_protocol", "the PROXY protocol"],

@@ -255,8 +255,8 @@ export function parseHostPort(text: string): { host: string; port: number } | st
   return { host, port: Number(portText) };
 }
 
-function listenInto(m: Mapper, entry: ConfigEntry, hostField: "host" | "httpHost",
-  portField: "port" | "httpPort" | "httpsPort"): void {
+function listenInto(m: Mapper, entry: ConfigEntry, hostField: "host" | "httpHost" | "wsHost",
+  portField: "port" | "httpPort" | "httpsPort" | "wsPort"): void {
   const node = m.expect(entry, "int", "string");
   if (node === undefined) return;
   if (node.kind === "int") {
@@ -347,6 +347,58 @@ const tlsBlock: Handler = (m, e) => {
       } else {
         m.set("tlsMinVersion", v.value, child.keyPos);
       }
+    }
+  }
+};
+
+/** WebSocket keys natsd maps; the rest of the block is type-checked and reported. */
+const WS_MAPPED = new Set(["listen", "port", "host", "net", "no_tls", "tls", "same_origin",
+  "allowed_origins", "allowed_origin", "allow_origins", "allow_origin", "origins", "origin",
+  "compression", "compress", "handshake_timeout"]);
+
+/** The `websocket {}` block (nats-server's parseWebsocket for the parts natsd serves). */
+const websocketBlock: Handler = (m, e) => {
+  const before = m.errors.length;
+  validate(e.value, features.websocketSchema, e.key,
+    { error: (p, r) => m.error(p, r), unknown: (path, pos) => m.unknown(path, pos) }, 0, e.keyPos);
+  if (m.errors.length > before || e.value.kind !== "map") return;
+  for (const [key, child] of e.value.entries) {
+    const k = key.toLowerCase();
+    const v = child.value;
+    if (!WS_MAPPED.has(k)) {
+      m.unsupported.push({ key: `websocket.${k}`, position: child.keyPos,
+        feature: `WebSocket '${k}'` });
+    } else if (k === "listen") {
+      listenInto(m, child, "wsHost", "wsPort");
+    } else if (k === "port" && v.kind === "int") {
+      m.set("wsPort", Number(v.value), child.keyPos);
+    } else if ((k === "host" || k === "net") && v.kind === "string") {
+      m.set("wsHost", v.value, child.keyPos);
+    } else if (k === "no_tls" && v.kind === "bool") {
+      m.set("wsNoTls", v.value, child.keyPos);
+    } else if (k === "same_origin" && v.kind === "bool") {
+      m.set("wsSameOrigin", v.value, child.keyPos);
+    } else if ((k === "compression" || k === "compress") && v.kind === "bool") {
+      m.set("wsCompression", v.value, child.keyPos);
+    } else if (k === "handshake_timeout" && v.kind === "string") {
+      const ms = m.parseDuration(child, v.value);
+      if (ms !== undefined) m.set("wsHandshakeTimeoutMs", ms, child.keyPos);
+    } else if (k === "tls" && v.kind === "map") {
+      for (const [tk, tv] of v.entries) {
+        const name = tk.toLowerCase();
+        if (name === "cert_file" && tv.value.kind === "string") {
+          m.set("wsTlsCertFile", tv.value.value, tv.keyPos);
+        } else if (name === "key_file" && tv.value.kind === "string") {
+          m.set("wsTlsKeyFile", tv.value.value, tv.keyPos);
+        } else {
+          m.unsupported.push({ key: `websocket.tls.${name}`, position: tv.keyPos,
+            feature: `WebSocket TLS '${name}'` });
+        }
+      }
+    } else if (v.kind === "string" || v.kind === "array") {
+      const origins = v.kind === "string" ? [v.value] :
+        v.items.flatMap((i) => (i.kind === "string" ? [i.value] : []));
+      m.set("wsAllowedOrigins", origins, child.keyPos);
     }
   }
 };
@@ -559,7 +611,7 @@ const FEATURE_BLOCKS: Record<string, Handler> = {
   gateway: featureBlock("gateway", features.gatewaySchema),
   "leaf|leafnodes": featureBlock("leafnodes", features.leafnodesSchema),
   default_js_domain: featureBlock("default_js_domain", features.defaultJsDomainSchema),
-  "websocket|ws": featureBlock("websocket", features.websocketSchema),
+  "websocket|ws": websocketBlock,
   mqtt: featureBlock("mqtt", features.mqttSchema),
   proxies: featureBlock("proxies", features.proxiesSchema),
   proxy_protocol: featureBlock("proxy_protocol", bool),

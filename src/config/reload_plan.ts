@@ -117,6 +117,16 @@ const POLICY: Record<keyof Options, Policy> = {
   tlsPinnedCerts: reload("tls.pinned_certs", "tls"),
   tlsMinVersion: reload("tls.min_version", "tls"),
   allowNonTls: refuse("allow_non_tls"),
+  // The WebSocket listener is set up at start (as in nats-server, which reloads only parts).
+  wsHost: refuse("websocket.host"),
+  wsPort: refuse("websocket.port"),
+  wsNoTls: refuse("websocket.no_tls"),
+  wsTlsCertFile: refuse("websocket.tls"),
+  wsTlsKeyFile: refuse("websocket.tls"),
+  wsSameOrigin: refuse("websocket.same_origin"),
+  wsAllowedOrigins: refuse("websocket.allowed_origins"),
+  wsCompression: refuse("websocket.compression"),
+  wsHandshakeTimeoutMs: refuse("websocket.handshake_timeout"),
 };
 
 /** Every field's policy, for tests that check the table covers defaultOptions(). */

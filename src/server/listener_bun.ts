@@ -19,8 +19,15 @@ export interface Listener {
 /** What the listener needs from the server. */
 export interface ClientAcceptor {
   /** Creates the connection; `start` false defers INFO until startClient (TLS first). */
-  acceptClient(socket: ClientSocket, options: { start: boolean; tls: boolean }): ClientConnection | null;
+  acceptClient(socket: ClientSocket, options: AcceptOptions): ClientConnection | null;
   readonly log: { error(message: string): void; debug(message: string): void };
+}
+
+export interface AcceptOptions {
+  /** False defers INFO until the TLS handshake (handshake_first). */
+  start: boolean;
+  tls: boolean;
+  websocket?: boolean;
 }
 
 /** TLS settings resolved from the options (certificates loaded). */

@@ -21,6 +21,7 @@ export const DEFAULTS = {
   writeDeadlineMs: 10 * 1000,
   authTimeoutMs: 2 * 1000,
   tlsTimeoutMs: 2 * 1000,
+  wsHandshakeTimeoutMs: 2 * 1000,
   /** handshake_first "auto": how long to wait for a TLS ClientHello before sending INFO. */
   tlsHandshakeFirstFallbackMs: 50,
   lameDuckDurationMs: 2 * 60 * 1000,
@@ -109,6 +110,17 @@ export interface Options {
   tlsMinVersion: string;
   allowNonTls: boolean;
 
+  // WebSocket listener (the `websocket {}` block); wsPort 0 = off, -1 = random
+  wsHost: string;
+  wsPort: number;
+  wsNoTls: boolean;
+  wsTlsCertFile: string;
+  wsTlsKeyFile: string;
+  wsSameOrigin: boolean;
+  wsAllowedOrigins: string[];
+  wsCompression: boolean;
+  wsHandshakeTimeoutMs: number;
+
   // Remaining nats-server keys of the identity/logging/limits/process sections (config/)
   serverTags: string[];
   serverMetadata: Record<string, string>;
@@ -180,6 +192,15 @@ export function defaultOptions(): Options {
     tlsPinnedCerts: [],
     tlsMinVersion: "",
     allowNonTls: false,
+    wsHost: "",
+    wsPort: 0,
+    wsNoTls: false,
+    wsTlsCertFile: "",
+    wsTlsKeyFile: "",
+    wsSameOrigin: false,
+    wsAllowedOrigins: [],
+    wsCompression: false,
+    wsHandshakeTimeoutMs: DEFAULTS.wsHandshakeTimeoutMs,
     serverTags: [],
     serverMetadata: {},
     featureFlags: {},

@@ -19,7 +19,8 @@ import type { PubArgs } from "../protocol/parser.ts";
 import { newServerId } from "../util/nkey_id.ts";
 import { routeMessage } from "./delivery.ts";
 import { InternalClient, type InternalKind } from "./internal_client.ts";
-import { listenClients, type Listener } from "./listener_bun.ts";
+import { type AcceptOptions, listenClients, type Listener } from "./listener_bun.ts";
+import { listenWebsocket } from "./listener_websocket.ts";
 import { peerCertificatePinned, resolveListenerTls } from "./tls_config.ts";
 import { Logger } from "./logger.ts";
 import type { Options } from "./options.ts";
@@ -50,6 +51,7 @@ export class Server implements ClientContext {
   lameDuck = false;
   #nextCid = 1;
   #listener: Listener | null = null;
+  #websocket: (Listener & { scheme: string }) | null = null;
   #shutdownPromise: Promise<void> | null = null;
   #portsFile = "";
   #monitor: Monitor | null = null;
@@ -100,6 +102,11 @@ export class Server implements ClientContext {
     this.#listener = listenClients(this, o.host, o.port === -1 ? 0 : o.port,
       resolveListenerTls(o));
     this.log.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
+    if (o.wsPort !== 0) {
+      this.#websocket = listenWebsocket(this, o);
+      this.log.info(`Listening for websocket clients on ${this.#websocket.scheme}://` +
+        `${hostPort(o.wsHost || o.host, this.#websocket.port)}`);
+    }
     if (o.portsFileDir) this.#writePortsFile();
     this.log.info("Server is ready");
   }
@@ -115,9 +122,11 @@ export class Server implements ClientContext {
 
   /** Called by the listener for each accepted socket. Returns null when refused. */
   acceptClient(
-    socket: ClientSocket, how: { start: boolean; tls: boolean } = { start: true, tls: false },
+    socket: ClientSocket, how: AcceptOptions = { start: true, tls: false },
   ): ClientConnection | null {
     const client = new ClientConnection(this.#nextCid++, socket, this);
+    client.websocket = how.websocket === true;
+    client.transportTls = how.tls;
     if (this.lameDuck || this.#shutdownPromise) {
       socket.end();
       return null;
@@ -148,8 +157,8 @@ export class Server implements ClientContext {
       port: this.port,
       headers: !o.noHeaderSupport,
       ...(this.authRequired() ? { auth_required: true } : {}),
-      ...(o.tls ? { tls_required: true } : {}),
-      ...(o.tls && o.tlsVerify ? { tls_verify: true } : {}),
+      ...(client.transportTls ? { tls_required: true } : {}),
+      ...(client.transportTls && o.tlsVerify && !client.websocket ? { tls_verify: true } : {}),
       max_payload: o.maxPayloadBytes,
       client_id: client.cid,
       client_ip: client.socket.remoteAddress,
@@ -245,6 +254,7 @@ export class Server implements ClientContext {
   async #shutdown(): Promise<void> {
     this.log.info("Initiating Shutdown...");
     this.#listener?.stop();
+    this.#websocket?.stop();
     this.#monitor?.stop();
     for (const client of [...this.clients.values()]) client.close(ClosedReason.serverShutdown);
     for (const client of this.internalClients) client.close();
@@ -263,6 +273,7 @@ export class Server implements ClientContext {
     const o = this.options;
     this.log.info("Entering lame duck mode, stop accepting new clients");
     this.#listener?.stop();
+    this.#websocket?.stop();
     if (this.clients.size === 0) return this.shutdown();
     for (const client of this.clients.values()) {
       client.sendProtocol(infoLine(this.infoJson(client)));
@@ -292,6 +303,11 @@ export class Server implements ClientContext {
     if (this.#monitor) {
       ports.monitoring = clientUrls(this.#monitor.host, this.#monitor.port)
         .map((url) => url.replace(/^nats:/, "http:"));
+    }
+    if (this.#websocket) {
+      const ws = this.#websocket;
+      ports.websocket = clientUrls(this.options.wsHost || this.options.host, ws.port)
+        .map((url) => url.replace(/^nats:/, `${ws.scheme}:`));
     }
     writeFileSync(this.#portsFile, JSON.stringify(ports));
   }

@@ -119,8 +119,10 @@ const EXPECTED: Record<string, Expectation> = {
     raw: { "gateway/gateways/1/name": "B", "gateway/listen": "0.0.0.0:7222" },
   },
   "websocket.conf": {
-    options: { port: 4222 },
-    unsupported: ["websocket"],
+    options: { port: 4222, wsPort: 8080, wsNoTls: true, wsSameOrigin: false,
+      wsAllowedOrigins: ["https://app.example.net"], wsCompression: true,
+      wsHandshakeTimeoutMs: 5000 },
+    unsupported: [],
     raw: { websocket: { port: 8080, no_tls: true, same_origin: false,
       allowed_origins: ["https://app.example.net"], compression: true,
       handshake_timeout: "5s" } },

@@ -30,6 +30,8 @@ export interface RunningServer {
   readonly url: string;
   /** The monitoring base URL from the ports file ("http://host:port"), when -m was given. */
   readonly monitorUrl?: string;
+  /** ws:// or wss:// URL of the WebSocket listener, from the ports file. */
+  readonly websocketUrl?: string;
   readonly pid: number;
   readonly process: Subprocess;
   readonly dir: string;
@@ -90,9 +92,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`Server failed to start: ${logLines.join("\n")}`);
   }
-  const { port, monitorUrl } = await waitForPorts(dir, proc.pid, exited);
+  const { port, monitorUrl, websocketUrl } = await waitForPorts(dir, proc.pid, exited);
   return {
-    host: "127.0.0.1", port, url: `nats://127.0.0.1:${port}`, monitorUrl, pid: proc.pid,
+    host: "127.0.0.1", port, url: `nats://127.0.0.1:${port}`, monitorUrl, websocketUrl,
+    pid: proc.pid,
     process: proc, dir,
     log: () => logLines.join("\n"),
     waitForLog,
@@ -109,6 +112,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 interface PortsFound {
   port: number;
   monitorUrl?: string;
+  websocketUrl?: string;
 }
 
 /** Resolves with the ports file's client port and monitoring URL, waiting for the file. */
@@ -120,9 +124,10 @@ async function waitForPorts(
     if (!file) return null;
     try {
       const ports = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
-        nats: string[]; monitoring?: string[];
+        nats: string[]; monitoring?: string[]; websocket?: string[];
       };
-      return { port: Number(new URL(ports.nats[0]).port), monitorUrl: ports.monitoring?.[0] };
+      return { port: Number(new URL(ports.nats[0]).port), monitorUrl: ports.monitoring?.[0],
+        websocketUrl: ports.websocket?.[0] };
     } catch {
       return null; // still being written
     }

@@ -1,0 +1,163 @@
+/**
+ * The WebSocket listener with the official client's `wsconnect` (from @nats-io/nats-core,
+ * on Bun's WebSocket): pub/sub and request/reply across WebSocket and TCP clients, with and
+ * without permessage-deflate, over TLS (wss), origin checks, and bad frames.
+ * Runs against natsd by default, or any server named by NATS_SERVER.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, rmSync } from "node:fs";
+import { connect } from "@nats-io/transport-node";
+import { wsconnect } from "@nats-io/nats-core";
+import { makeTestCerts, type TestCerts } from "../harness/certs.ts";
+import { startServer } from "../harness/server_process.ts";
+
+const text = (data: Uint8Array) => new TextDecoder().decode(data);
+
+async function exchange(wsUrl: string, tcpUrl: string): Promise<string[]> {
+  const ws = await wsconnect({ servers: wsUrl, reconnect: false });
+  const tcp = await connect({ servers: tcpUrl, reconnect: false });
+  try {
+    tcp.subscribe("ws.svc", {
+      callback: (_e, m) => {
+        m.respond(`tcp answers ${text(m.data)}`);
+      },
+    });
+    await tcp.flush();
+    const sub = ws.subscribe("ws.events", { max: 2 });
+    await ws.flush();
+    tcp.publish("ws.events", "one");
+    tcp.publish("ws.events", new Uint8Array(200_000).fill(65));
+    const got: string[] = [];
+    for await (const m of sub) got.push(m.data.length > 100 ? `big:${m.data.length}` : text(m.data));
+    const reply = await ws.request("ws.svc", "hello", { timeout: 5000 });
+    got.push(text(reply.data));
+    return got;
+  } finally {
+    await ws.close();
+    await tcp.close();
+  }
+}
+
+describe("WebSocket", () => {
+  test("plain ws: WebSocket and TCP clients exchange messages and requests", async () => {
+    const server = await startServer({ config: "websocket { port: -1, no_tls: true }\n" });
+    try {
+      expect(server.websocketUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+      expect(await exchange(server.websocketUrl!, server.url))
+        .toEqual(["one", "big:200000", "tcp answers hello"]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("with permessage-deflate compression", async () => {
+    const server = await startServer({
+      config: "websocket { port: -1, no_tls: true, compression: true }\n",
+    });
+    try {
+      expect(await exchange(server.websocketUrl!, server.url))
+        .toEqual(["one", "big:200000", "tcp answers hello"]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("a WebSocket listener without TLS and without no_tls is refused at start", async () => {
+    let message = "";
+    try {
+      const server = await startServer({ config: "websocket { port: -1 }\n" });
+      await server.stop();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("websocket requires TLS configuration");
+  });
+
+  test("allowed_origins: other origins get 403", async () => {
+    const server = await startServer({
+      config: 'websocket { port: -1, no_tls: true, allowed_origins: ["https://good.example"] }\n',
+    });
+    try {
+      const http = server.websocketUrl!.replace(/^ws:/, "http:");
+      const headers = (origin: string) => ({
+        Origin: origin, Connection: "Upgrade", Upgrade: "websocket",
+        "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+      });
+      const bad = await fetch(http, { headers: headers("https://evil.example") });
+      expect(bad.status).toBe(403);
+      const good = await fetch(http, { headers: headers("https://good.example") });
+      expect(good.status).toBe(101);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("bad input on a WebSocket closes that connection only", async () => {
+    const server = await startServer({ config: "websocket { port: -1, no_tls: true }\n" });
+    try {
+      const tcp = await connect({ servers: server.url, reconnect: false });
+      const closed = new Promise<number>((resolve) => {
+        const raw = new WebSocket(server.websocketUrl!);
+        raw.binaryType = "arraybuffer";
+        raw.onopen = () => raw.send(new TextEncoder().encode("GARBAGE\r\n"));
+        raw.onclose = (event) => resolve(event.code);
+      });
+      await closed;
+      await tcp.flush(); // the TCP client is still served
+      await tcp.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  describe("over TLS (wss)", () => {
+    let certs: TestCerts;
+    beforeAll(() => {
+      certs = makeTestCerts();
+    });
+    afterAll(() => rmSync(certs.dir, { recursive: true, force: true }));
+
+    test("wss with the server certificate", async () => {
+      const server = await startServer({
+        config: `websocket {\n port: -1\n tls { cert_file: "${certs.serverCert}"\n` +
+          ` key_file: "${certs.serverKey}" }\n}\n`,
+      });
+      try {
+        expect(server.websocketUrl).toMatch(/^wss:\/\//);
+        // The client verifies the server against the test CA (Bun's WebSocket takes `tls`).
+        const ca = readFileSync(certs.caCert, "utf8");
+        const original = globalThis.WebSocket;
+        globalThis.WebSocket = class extends original {
+          constructor(url: string | URL, protocols?: string | string[]) {
+            super(url, { protocols, tls: { ca } } as never);
+          }
+        } as typeof WebSocket;
+        try {
+          expect(await exchange(server.websocketUrl!, server.url))
+            .toEqual(["one", "big:200000", "tcp answers hello"]);
+        } finally {
+          globalThis.WebSocket = original;
+        }
+        // A CA that did not sign the server certificate: the client refuses the server.
+        const otherCa = readFileSync(certs.otherCaCert, "utf8");
+        globalThis.WebSocket = class extends original {
+          constructor(url: string | URL, protocols?: string | string[]) {
+            super(url, { protocols, tls: { ca: otherCa } } as never);
+          }
+        } as typeof WebSocket;
+        try {
+          let refused = false;
+          await wsconnect({ servers: server.websocketUrl!, reconnect: false, timeout: 3000 })
+            .then((nc) => nc.close(), () => {
+              refused = true;
+            });
+          expect(refused).toBe(true);
+        } finally {
+          globalThis.WebSocket = original;
+        }
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+});
