@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { RawClient } from "../harness/raw_client.ts";
 import { isGoServer, type RunningServer, startServer } from "../harness/server_process.ts";
-import { CHROMIUM, HeadlessPage } from "./headless_browser.ts";
+import { CHROMIUM, HeadlessPage } from "../harness/headless_browser.ts";
 import { getJson } from "./monitor_http.ts";
 
 const RUN = !isGoServer() && (CHROMIUM !== null || !!process.env.CI);
