@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { CHROMIUM, HeadlessPage } from "../harness/headless_browser.ts";
-import { type RunningServer, startServer } from "../harness/server_process.ts";
+import { isGoServer, type RunningServer, startServer } from "../harness/server_process.ts";
 
 const RUN = CHROMIUM !== null || !!process.env.CI;
 
@@ -47,5 +47,10 @@ test.skipIf(!RUN)("the official client in Chromium publishes and receives over W
     `natsRoundTrip(${JSON.stringify(server.websocketUrl)})`,
   );
   expect(received).toEqual(["browser.hello: from the browser", "browser.bytes: 1,2,3"]);
-  expect(page.problems).toEqual([]);
+  // nats-server 2.9.10 answers the client's close with a reserved status code, which Chromium
+  // logs; natsd closes cleanly.
+  const problems = isGoServer()
+    ? page.problems.filter((p) => !p.includes("broken close frame"))
+    : page.problems;
+  expect(problems).toEqual([]);
 });
