@@ -11,7 +11,7 @@ import {
   errLine, infoLine, OK_BYTES, PING_BYTES, PONG_BYTES, writeMsg,
 } from "../protocol/encoder.ts";
 import { decode, Parser, ParseStatus, type ParserHandler, type PubArgs } from "../protocol/parser.ts";
-import { isValidPublishSubject } from "../subjects/subject.ts";
+import { isValidLiteralSubject, tokenCount } from "../subjects/subject.ts";
 import {
   applyConnectJson, type ConnectOptions, ConnectDecodeError, defaultConnectOptions,
 } from "./connect_options.ts";
@@ -245,7 +245,8 @@ export class ClientConnection implements ParserHandler, Flushable {
   checkPublishSubject(args: PubArgs): void {
     if (!this.connect.pedantic) return;
     const subject = decode(args.argBuf, args.subjectStart, args.subjectEnd);
-    if (!isValidPublishSubject(subject)) this.#sendErr(ERR.invalidPublishSubject);
+    // Go's pedantic check: literal tokens, whitespace inside a token allowed.
+    if (!isValidLiteralSubject(subject)) this.#sendErr(ERR.invalidPublishSubject);
   }
 
   onSub(subject: string, queue: string | null, sid: string): boolean {
@@ -253,7 +254,7 @@ export class ClientConnection implements ParserHandler, Flushable {
     const account = this.account ?? this.#bindDefaultAccount();
     if (account === null) return false;
     const options = this.context.options;
-    if (options.maxSubTokens > 0 && subject.split(".").length > options.maxSubTokens) {
+    if (options.maxSubTokens > 0 && tokenCount(subject) > options.maxSubTokens) {
       this.#sendErr(`Permissions Violation for Subscription to "${subject}", too many tokens`);
       return true;
     }

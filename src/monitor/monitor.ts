@@ -3,6 +3,8 @@
  * with Bun.serve on `http_port` (-1 picks a free port) under `http_base_path`.
  * @module
  */
+import type { Options } from "../server/options.ts";
+import { readFileSync } from "node:fs";
 import type { Server as BunServer } from "bun";
 import { accountz, accstatz } from "./accounts_endpoints.ts";
 import { connz, parseConnzQuery } from "./connz.ts";
@@ -41,13 +43,27 @@ export class MonitorStartError extends Error {
 }
 
 /** nats-server's option checks before it binds the monitoring port. */
-export function checkMonitorOptions(o: { httpPort: number; httpsPort: number }): void {
+export function checkMonitorOptions(
+  o: { httpPort: number; httpsPort: number; tlsCertFile: string; tlsKeyFile: string },
+): void {
   if (o.httpPort !== 0 && o.httpsPort !== 0) {
     throw new MonitorStartError(
       `can't specify both HTTP (${o.httpPort}) and HTTPs (${o.httpsPort}) ports`);
   }
-  // natsd has no TLS certificate options yet, which is the case nats-server refuses here.
-  if (o.httpsPort !== 0) throw new MonitorStartError("TLS cert and key required for HTTPS");
+  // HTTPS serves the client TLS certificate, as nats-server does.
+  if (o.httpsPort !== 0 && (o.tlsCertFile === "" || o.tlsKeyFile === "")) {
+    throw new MonitorStartError("TLS cert and key required for HTTPS");
+  }
+}
+
+/** The certificate for https_port: the client TLS certificate and key. */
+function httpsTls(o: Options): { cert: string; key: string } | undefined {
+  if (o.httpsPort === 0) return undefined;
+  try {
+    return { cert: readFileSync(o.tlsCertFile, "utf8"), key: readFileSync(o.tlsKeyFile, "utf8") };
+  } catch (error) {
+    throw new MonitorStartError(`TLS cert and key required for HTTPS: ${(error as Error).message}`);
+  }
 }
 
 /** Go's text for a failed bind, e.g. "listen tcp 127.0.0.1:8222: bind: address already in use". */
@@ -86,11 +102,14 @@ export class Monitor {
   start(): number {
     const o = this.source.options;
     checkMonitorOptions(o);
-    const requested = o.httpPort === -1 ? 0 : o.httpPort;
+    const port = o.httpsPort !== 0 ? o.httpsPort : o.httpPort;
+    const requested = port === -1 ? 0 : port;
+    const tls = httpsTls(o);
     try {
       this.#server = Bun.serve({
         hostname: this.host,
         port: requested,
+        ...(tls ? { tls } : {}),
         fetch: (request) => this.handle(request),
         error: (error) => {
           this.log.error(`monitoring: ${error.message}`);

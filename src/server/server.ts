@@ -302,7 +302,7 @@ export class Server implements ClientContext {
     const ports: Record<string, string[]> = { nats: clientUrls(this.options.host, this.port) };
     if (this.#monitor) {
       ports.monitoring = clientUrls(this.#monitor.host, this.#monitor.port)
-        .map((url) => url.replace(/^nats:/, "http:"));
+        .map((url) => url.replace(/^nats:/, this.options.httpsPort !== 0 ? "https:" : "http:"));
     }
     if (this.#websocket) {
       const ws = this.#websocket;

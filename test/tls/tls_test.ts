@@ -156,6 +156,22 @@ describe("TLS", () => {
     }
   });
 
+  test("https_port serves the monitoring endpoints with the server certificate", async () => {
+    const server = await startServer({
+      args: ["--tls", "--tlscert", certs.serverCert, "--tlskey", certs.serverKey, "-ms", "-1"],
+    });
+    try {
+      expect(server.monitorUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const response = await fetch(`${server.monitorUrl}/varz`, {
+        tls: { ca: readFileSync(certs.caCert, "utf8") },
+      } as RequestInit);
+      expect(response.status).toBe(200);
+      expect((await response.json()).server_id).toMatch(/^N/);
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("a missing key file stops the server with nats-server's error", async () => {
     let failed = false;
     try {
