@@ -12,7 +12,9 @@ bool Covers(Kind kind) { return kind == Kind::kMsg || kind == Kind::kErased || k
 // Fills *entry on success.
 bool Accept(const char* rec, const RecordHeader& h, uint64_t next_cover, RecordCodec* codec,
             ScanResult* out, ScanEntry* entry, DecodedMsg* scratch) {
-  if (Covers(h.kind) && h.seq < next_cover) return false;
+  if (Covers(h.kind) && (h.seq < next_cover || h.seq - next_cover > kCoverageHoleSeqsMax)) {
+    return false;
+  }
   if (h.kind == Kind::kGap && GapLast(rec) < h.seq) return false;
   entry->kind = h.kind;
   entry->flags = h.flags;

@@ -47,6 +47,11 @@ constexpr size_t kTtlBytes = 8;
 // A TTL of -1 seconds: never expires, not even by max_age.
 constexpr int64_t kTtlNever = -1;
 
+// Section 7.2: a covering record more than this many sequences past the expected one is not
+// believed (only a damaged stretch of records can open a hole, and no block holds this many);
+// and holes are listed sequence by sequence in `lost` only up to this size.
+constexpr uint64_t kCoverageHoleSeqsMax = 1u << 24;
+
 // Section 6: index files.
 constexpr char kIndexMagic[8] = {'N', 'A', 'T', 'S', 'D', 'I', 'D', 'X'};
 constexpr uint16_t kIndexVersion = 1;

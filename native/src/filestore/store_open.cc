@@ -36,6 +36,16 @@ class StoreOpener {
   void Lost(uint64_t seq) {
     if (seq >= floor_) s_->lost_seqs_.insert(seq);
   }
+  // Lists the sequences [from, to) as lost, unless there are implausibly many.
+  void LostRange(uint32_t block, uint64_t from, uint64_t to) {
+    if (to <= from) return;
+    if (to - from > kCoverageHoleSeqsMax) {
+      Damage(block, 0, 0, "lost sequences " + std::to_string(from) + " to " +
+                              std::to_string(to - 1) + " (too many to list)");
+      return;
+    }
+    for (uint64_t s = from; s < to; s++) Lost(s);
+  }
 
   Store* s_;
   std::string dir_;
@@ -242,7 +252,7 @@ void StoreOpener::Replay(Loaded* loaded, bool prev_torn, uint64_t prev_end) {
   st.last_seq_ = std::max(st.last_seq_, b->header.first_seq - 1);
   if (prev_torn && b->header.first_seq > prev_end + 1) {
     // The previous block lost its tail: the sequences it would have reached are lost.
-    for (uint64_t s = prev_end + 1; s < b->header.first_seq; s++) Lost(s);
+    LostRange(b->header.id, prev_end + 1, b->header.first_seq);
   }
   uint64_t expect = b->header.first_seq;
   for (const DamagedRange& d : loaded->scan.damage) b->lost_bytes += d.length;
@@ -250,7 +260,7 @@ void StoreOpener::Replay(Loaded* loaded, bool prev_torn, uint64_t prev_end) {
   for (const ScanEntry& e : loaded->scan.entries) {
     const bool covers = e.kind == Kind::kMsg || e.kind == Kind::kErased || e.kind == Kind::kGap;
     if (covers) {
-      for (uint64_t s = expect; s < e.seq; s++) Lost(s);  // a hole: damage
+      LostRange(b->header.id, expect, e.seq);  // a hole: damage
       expect = (e.kind == Kind::kGap ? e.gap_last : e.seq) + 1;
       b->end_seq = expect - 1;
     }
