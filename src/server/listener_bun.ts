@@ -83,14 +83,19 @@ const clientHandlers = {
   },
 };
 
+/**
+ * `tlsRef.current` is read for every new connection, so a reload can swap certificates. (With
+ * handshake_first the TLS context is Bun's listener's own and keeps the start-up certificates.)
+ */
 export function listenClients(
-  acceptor: ClientAcceptor, host: string, port: number, tls: ListenerTls | null,
+  acceptor: ClientAcceptor, host: string, port: number, tlsRef: { current: ListenerTls | null },
 ): Listener {
-  const tlsFirst = tls !== null && tls.handshakeFirst;
+  const startTls = tlsRef.current;
+  const tlsFirst = startTls !== null && startTls.handshakeFirst;
   const server = Bun.listen<SocketData>({
     hostname: host,
     port,
-    ...(tlsFirst ? { tls: tls.options } : {}),
+    ...(tlsFirst ? { tls: startTls.options } : {}),
     socket: {
       ...clientHandlers,
       open(socket: Socket<SocketData>) {
@@ -98,6 +103,7 @@ export function listenClients(
         const adapter = new SocketAdapter(socket, socket.remoteAddress,
           (socket as unknown as { remotePort?: number }).remotePort);
         socket.data = { client: null, adapter, handshakeTimer: null };
+        const tls = tlsRef.current;
         if (tls === null) {
           socket.data.client = acceptor.acceptClient(adapter, { start: true, tls: false });
           return;

@@ -19,7 +19,9 @@ import type { PubArgs } from "../protocol/parser.ts";
 import { newServerId } from "../util/nkey_id.ts";
 import { routeMessage } from "./delivery.ts";
 import { InternalClient, type InternalKind } from "./internal_client.ts";
-import { type AcceptOptions, listenClients, type Listener } from "./listener_bun.ts";
+import {
+  type AcceptOptions, listenClients, type Listener, type ListenerTls,
+} from "./listener_bun.ts";
 import { listenWebsocket } from "./listener_websocket.ts";
 import { peerCertificatePinned, resolveListenerTls } from "./tls_config.ts";
 import { Logger } from "./logger.ts";
@@ -52,6 +54,8 @@ export class Server implements ClientContext {
   #nextCid = 1;
   #listener: Listener | null = null;
   #websocket: (Listener & { scheme: string }) | null = null;
+  /** The client TLS settings; replaced on reload so new handshakes use new certificates. */
+  readonly #tls: { current: ListenerTls | null } = { current: null };
   #shutdownPromise: Promise<void> | null = null;
   #portsFile = "";
   #monitor: Monitor | null = null;
@@ -99,8 +103,8 @@ export class Server implements ClientContext {
       }
       this.log.info(`Starting http monitor on ${hostPort(this.#monitor.host, this.#monitor.port)}`);
     }
-    this.#listener = listenClients(this, o.host, o.port === -1 ? 0 : o.port,
-      resolveListenerTls(o));
+    this.#tls.current = resolveListenerTls(o);
+    this.#listener = listenClients(this, o.host, o.port === -1 ? 0 : o.port, this.#tls);
     this.log.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
     if (o.wsPort !== 0) {
       this.#websocket = listenWebsocket(this, o);
@@ -233,6 +237,7 @@ export class Server implements ClientContext {
   #applyReloadedOptions(): void {
     const o = this.options;
     this.log.configure(o);
+    this.#reloadTls();
     for (const client of this.clients.values()) {
       client.parser.setLimits({
         maxControlLineBytes: o.maxControlLineBytes, maxPayloadBytes: o.maxPayloadBytes,
@@ -242,6 +247,16 @@ export class Server implements ClientContext {
 
   reopenLog(): void {
     this.log.reopen();
+  }
+
+  /** New certificates apply to new handshakes; a bad file keeps the running ones. */
+  #reloadTls(): void {
+    if (!this.options.tls) return;
+    try {
+      this.#tls.current = resolveListenerTls(this.options);
+    } catch (error) {
+      this.log.error(`Failed to reload TLS certificates: ${(error as Error).message}`);
+    }
   }
 
   /** Stops accepting, closes every client and removes the pid and ports files. */

@@ -18,6 +18,9 @@ export interface TestCerts {
   expiredClientCert: string;
   expiredClientKey: string;
   otherCaCert: string;
+  /** A server certificate for 127.0.0.1 signed by the unrelated CA (for reload tests). */
+  otherServerCert: string;
+  otherServerKey: string;
 }
 
 function openssl(dir: string, args: string[]): void {
@@ -56,6 +59,10 @@ export function makeTestCerts(): TestCerts {
   leaf("server", "/CN=localhost", ["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]);
   openssl(dir, ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
     "-CAcreateserial", "-out", "server.pem", "-days", days, "-copy_extensions", "copy"]);
+  leaf("other-server", "/CN=localhost", ["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]);
+  openssl(dir, ["x509", "-req", "-in", "other-server.csr", "-CA", "other-ca.pem", "-CAkey",
+    "other-ca.key", "-CAcreateserial", "-out", "other-server.pem", "-days", days,
+    "-copy_extensions", "copy"]);
   leaf("client", "/CN=alice", ["-addext", "extendedKeyUsage=clientAuth"]);
   openssl(dir, ["x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
     "-CAcreateserial", "-out", "client.pem", "-days", days, "-copy_extensions", "copy"]);
@@ -77,5 +84,7 @@ export function makeTestCerts(): TestCerts {
     expiredClientCert: join(dir, "expired.pem"),
     expiredClientKey: join(dir, "expired.key"),
     otherCaCert: join(dir, "other-ca.pem"),
+    otherServerCert: join(dir, "other-server.pem"),
+    otherServerKey: join(dir, "other-server.key"),
   };
 }

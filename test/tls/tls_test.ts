@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { createHash, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { connect } from "@nats-io/transport-node";
@@ -166,7 +167,25 @@ describe("TLS", () => {
         tls: { ca: readFileSync(certs.caCert, "utf8") },
       } as RequestInit);
       expect(response.status).toBe(200);
-      expect((await response.json()).server_id).toMatch(/^N/);
+      expect(((await response.json()) as { server_id: string }).server_id).toMatch(/^N/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("SIGHUP reloads certificates for new connections", async () => {
+    const tlsBlock = (cert: string, key: string) =>
+      `tls {\n cert_file: "${cert}"\n key_file: "${key}"\n}\n`;
+    const server = await startServer({ config: tlsBlock(certs.serverCert, certs.serverKey) });
+    try {
+      const url = `tls://127.0.0.1:${server.port}`;
+      expect(await roundTrip(url, { caFile: certs.caCert })).toBe("over tls");
+      await Bun.write(join(server.dir, "server.conf"),
+        tlsBlock(certs.otherServerCert, certs.otherServerKey));
+      server.signal("SIGHUP");
+      await server.waitForLog(/Reloaded server configuration/);
+      expect(await roundTrip(url, { caFile: certs.otherCaCert })).toBe("over tls");
+      expect(await connectFails(url, { caFile: certs.caCert })).toBe(true);
     } finally {
       await server.stop();
     }
