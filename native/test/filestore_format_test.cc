@@ -338,3 +338,28 @@ TEST(SubjectTreeMatchesLikeTheFilter) {
   tree.Match("x.*.z", [&](uint32_t id) { got.insert(id); });
   CHECK(got == std::set<uint32_t>({9}));
 }
+
+TEST(FormatLimitsRelate) {
+  // A largest message, with TTL, compressed worst case and sealed, fits one record.
+  const uint64_t largest = kRecordHeaderBytes + kTtlBytes + kSubjectBytesMax + kMsgDataBytesMax +
+                           (kMsgDataBytesMax / 255 + 16) + 4 + kAeadNonceBytes + kAeadTagBytes;
+  CHECK(largest <= kRecordBytesMax);
+  CHECK(kBlockSizeBytesMin >= kBlockHeaderBytes + kRecordHeaderBytes);
+  CHECK(kBlockSizeBytesMin <= kBlockSizeBytesDefault);
+  CHECK(kBlockSizeBytesDefault <= kBlockSizeBytesMax);
+  // Offsets are 32-bit: a full block plus one oversized record must stay addressable.
+  CHECK(static_cast<uint64_t>(kBlockSizeBytesMax) + kRecordBytesMax < (1ull << 32));
+  CHECK(kCompressBodyBytesMin > 4);  // compression adds a 4-byte length
+}
+
+TEST(ScanRefusesAnImplausibleSequenceJump) {
+  BlockHeader h = Header(CipherId::kNone, false, "");
+  auto codec = Codec(h, "");
+  std::string data = BuildBlock(codec.get(), h, 5);
+  codec->AppendMsg(&data, 6 + kCoverageHoleSeqsMax + 1, 0, 0, "s", "", "far");
+  codec->AppendMsg(&data, 6, 0, 0, "s", "", "next");
+  ScanResult scan;
+  ScanBlock(data.data(), data.size(), kBlockHeaderBytes, 1, codec.get(), &scan);
+  CHECK(scan.entries.size() == 6 && scan.entries.back().seq == 6);
+  CHECK(scan.damage.size() == 1 && !scan.damage[0].torn_tail);
+}
