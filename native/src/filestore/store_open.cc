@@ -91,7 +91,8 @@ Status StoreOpener::ListBlocks(std::vector<uint32_t>* ids) {
 }
 
 // Reads len bytes of a block at offset.
-static Status ReadAt(const RandomAccessFile& file, uint64_t offset, uint64_t len, std::string* out) {
+static Status ReadAt(const RandomAccessFile& file, uint64_t offset, uint64_t len,
+                     std::string* out) {
   out->resize(len);
   size_t got = 0;
   Status s = file.Read(offset, len, out->data(), &got);
