@@ -126,9 +126,11 @@ describe("WebSocket", () => {
           ...mask]],
         ["reserved bits set", [0xf2, 0x80, ...mask]],
       ];
+      const GO_29_WAITS = ["absurd 64-bit length", "reserved bits set"];
       for (const [name, frame] of badFrames) {
-        // nats-server 2.9.10 waits for the announced 2^63 bytes; natsd refuses the frame.
-        if (isGoServer() && name === "absurd 64-bit length") continue;
+        // nats-server 2.9.10 keeps waiting on these (e.g. for the announced 2^63 bytes);
+        // natsd refuses the frame at once.
+        if (isGoServer() && GO_29_WAITS.includes(name)) continue;
         const raw = await RawClient.connect(port);
         raw.send(handshake);
         await raw.waitFor((t) => t.includes("\r\n\r\n"));
