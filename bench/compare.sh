@@ -20,9 +20,12 @@ peak_file="$(mktemp)"
 (
   declare -A peak=()
   while sleep 0.2; do
-    for pid in $(pgrep -f -- "-p 433[34] " || true); do
+    # compare.sh starts A (Go) on port 4333 and B (natsd) on 4334.
+    for port in 4333 4334; do
+      pid=$(pgrep -f -- "-p $port " | head -1)
+      [ -n "$pid" ] || continue
       rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-      name=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q natsd && echo natsd || echo go)
+      name=$([ "$port" = 4333 ] && echo "A (Go nats-server)" || echo "B (natsd)")
       [ "${rss:-0}" -gt "${peak[$name]:-0}" ] && peak[$name]=$rss
     done
     { for k in "${!peak[@]}"; do echo "$k ${peak[$k]}"; done; } > "$peak_file"

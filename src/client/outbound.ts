@@ -13,7 +13,13 @@ export const OUTBOUND_INITIAL_BYTES = 4 * 1024;
  * After a complete flush, a buffer larger than this is released so that a burst does not pin
  * memory on an idle connection.
  */
-export const OUTBOUND_RETAINED_BYTES_MAX = 64 * 1024;
+export const OUTBOUND_RETAINED_BYTES_MAX = 256 * 1024;
+/**
+ * A retained buffer is released after this many consecutive complete flushes that used less
+ * than an eighth of it: steady traffic keeps its buffer (no allocation churn), a connection that
+ * went quiet gives it back.
+ */
+export const OUTBOUND_SHRINK_AFTER_FLUSHES = 64;
 
 const EMPTY = new Uint8Array(0);
 
@@ -32,6 +38,7 @@ export class Outbound {
   blocked = false;
   /** When the socket first refused bytes (ms, monotonic clock), 0 when not blocked. */
   blockedSinceMs = 0;
+  #underusedFlushes = 0;
 
   get pendingBytes(): number {
     return this.tail - this.head;
@@ -82,7 +89,7 @@ export class Outbound {
       this.tail = 0;
       this.blocked = false;
       this.blockedSinceMs = 0;
-      if (this.buf.length > OUTBOUND_RETAINED_BYTES_MAX) this.buf = EMPTY;
+      this.#shrinkIfUnderused(queued);
       return queued;
     }
     this.head += written > 0 ? written : 0;
@@ -91,6 +98,19 @@ export class Outbound {
       this.blockedSinceMs = nowMs;
     }
     return written > 0 ? written : 0;
+  }
+
+  #shrinkIfUnderused(flushedBytes: number): void {
+    if (this.buf.length > OUTBOUND_RETAINED_BYTES_MAX) {
+      this.buf = EMPTY;
+    } else if (flushedBytes * 8 < this.buf.length) {
+      if (++this.#underusedFlushes >= OUTBOUND_SHRINK_AFTER_FLUSHES) {
+        this.buf = EMPTY;
+        this.#underusedFlushes = 0;
+      }
+    } else {
+      this.#underusedFlushes = 0;
+    }
   }
 
   /** Drops everything queued (the connection is closing). */
