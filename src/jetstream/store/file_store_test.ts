@@ -228,7 +228,6 @@ describe("FileStore", () => {
     const written = store.flushCount;
     clock.advance(1_000_000_000n);
     await store.flushed();
-    await Bun.sleep(0); // let the sync job report back
     await store.stop();
     expect(store.flushCount).toBeGreaterThan(written);
   });
