@@ -6,6 +6,11 @@
  * @module
  */
 import type { Account } from "../accounts/account.ts";
+import type { AuthUser } from "../auth/authenticator.ts";
+import { authUserLabel } from "../auth/client_auth.ts";
+import type { ClientPermissions } from "../auth/permissions.ts";
+import { isReservedReply, SYSTEM_QUEUE_GROUP } from "../auth/reserved_subjects.ts";
+import { goQuote } from "../monitor/go_format.ts";
 import { ClosedReason, ERR } from "../protocol/errors.ts";
 import {
   errLine, infoLine, OK_BYTES, PING_BYTES, PONG_BYTES, writeMsg,
@@ -54,6 +59,12 @@ export class ClientConnection implements ParserHandler, Flushable {
   readonly subscriptions = new Map<string, Subscription<ClientConnection>>();
   connect: ConnectOptions = defaultConnectOptions();
   account: Account | null = null;
+  /** The INFO nonce nkey clients sign; "" when the server sends none. */
+  nonce = "";
+  /** Null: no permission lists apply (the common case costs one check per operation). */
+  permissions: ClientPermissions | null = null;
+  /** The configured user this client authenticated as; null for simple or no auth. */
+  authUser: AuthUser | null = null;
   connectReceived = false;
   flushQueued = false;
   closed = false;
@@ -71,6 +82,8 @@ export class ClientConnection implements ParserHandler, Flushable {
   /** Input read but not parsed yet while this producer is stalled. */
   #stalledInput: Uint8Array | null = null;
   #started = false;
+  /** Bound to the no_auth_user by an operation sent before CONNECT. */
+  #boundBeforeConnect = false;
   /** Set by the listener: a WebSocket connection. */
   websocket = false;
   /** Set by the listener: the transport is (or will be) TLS. */
@@ -183,9 +196,13 @@ export class ClientConnection implements ParserHandler, Flushable {
 
   allowOperation(isConnect: boolean): boolean {
     if (this.closed) return false;
-    if (isConnect || this.connectReceived || !this.context.authRequired()) return true;
-    this.#authViolation();
-    return false;
+    if (isConnect || this.connectReceived || this.#boundBeforeConnect) return true;
+    if (!this.context.authRequired()) return true;
+    // As nats-server: with a no_auth_user, operations before CONNECT run as that user.
+    if (this.#bindDefaultAccount() === null) return false;
+    this.#boundBeforeConnect = true;
+    this.#clearAuthTimer();
+    return true;
   }
 
   onConnect(json: string): boolean {
@@ -207,8 +224,9 @@ export class ClientConnection implements ParserHandler, Flushable {
     this.parser.setLimits({ headersSupported: headers });
     if (!firstConnect) this.#dropSubscriptions();
     const account = this.context.authenticate(this, this.connect);
+    if (this.closed) return false; // refused with its own error (e.g. an account limit)
     if (account === null || this.connect.account !== "" || this.connect.newAccount) {
-      this.#authViolation();
+      this.authViolation();
       return false;
     }
     this.#bindAccount(account);
@@ -235,6 +253,17 @@ export class ClientConnection implements ParserHandler, Flushable {
     const stats = this.context.stats;
     stats.inMsgs++;
     stats.inBytes += size;
+    const perms = this.permissions;
+    if (perms !== null && perms.checksPublish && !perms.publishAllowedBytes(
+      args.argBuf, args.subjectStart, args.subjectEnd, this.context.clock.nowMs())) {
+      this.#publishViolation(decode(args.argBuf, args.subjectStart, args.subjectEnd));
+      return true;
+    }
+    if (args.replyEnd > args.replyStart &&
+      isReservedReply(args.argBuf, args.replyStart, args.replyEnd)) {
+      this.#replyViolation(decode(args.argBuf, args.replyStart, args.replyEnd));
+      return true;
+    }
     if (this.connect.verbose) this.#queueBytes(OK_BYTES);
     const account = this.account ?? this.#bindDefaultAccount();
     if (account === null) return false;
@@ -253,6 +282,12 @@ export class ClientConnection implements ParserHandler, Flushable {
     if (this.#tracing) this.#traceIn("SUB", queue ? `${subject} ${queue} ${sid}` : `${subject} ${sid}`);
     const account = this.account ?? this.#bindDefaultAccount();
     if (account === null) return false;
+    const perms = this.permissions;
+    if ((perms !== null && !perms.subscribeAllowed(subject, queue)) ||
+      queue === SYSTEM_QUEUE_GROUP) {
+      this.#subscriptionViolation(subject, queue, sid);
+      return true;
+    }
     const options = this.context.options;
     if (options.maxSubTokens > 0 && tokenCount(subject) > options.maxSubTokens) {
       this.#sendErr(`Permissions Violation for Subscription to "${subject}", too many tokens`);
@@ -336,6 +371,11 @@ export class ClientConnection implements ParserHandler, Flushable {
     payload: Uint8Array, start: number, end: number,
   ): boolean {
     if (this.closed) return false;
+    const perms = this.permissions;
+    if (perms !== null && perms.checksDelivery &&
+      perms.deliveryDenied(decode(args.argBuf, args.subjectStart, args.subjectEnd), sub.queue)) {
+      return false;
+    }
     const stripHeaders = args.headerBytes > 0 && !this.headersEnabled();
     const size = writeMsg(this.outbound, args, sub.sidField, payload, start, end, stripHeaders);
     this.outMsgs++;
@@ -344,6 +384,10 @@ export class ClientConnection implements ParserHandler, Flushable {
     stats.outMsgs++;
     stats.outBytes += size;
     sub.delivered++;
+    if (perms !== null && perms.checksDelivery && args.replyEnd > args.replyStart) {
+      perms.recordReply(decode(args.argBuf, args.replyStart, args.replyEnd),
+        this.context.clock.nowMs());
+    }
     if (sub.maxMsgs > 0 && sub.delivered >= sub.maxMsgs) this.removeSubscription(sub);
     const maxPending = this.context.options.maxPendingBytes;
     if (this.outbound.pendingBytes > maxPending) {
@@ -480,10 +524,38 @@ export class ClientConnection implements ParserHandler, Flushable {
     }
   }
 
-  #authViolation(): void {
-    this.context.log.error(`${this.#label()} - authentication error`);
+  /** Refuses the client's credentials: `-ERR 'Authorization Violation'` and close. */
+  authViolation(): void {
+    const c = this.connect;
+    const identified = c.nkey !== "" || c.user !== "" || c.jwt !== "" || c.authToken !== "";
+    // As nats-server: the identity is named, a token or password never is.
+    this.context.log.error(`${this.#label()} - authentication error` +
+      (identified ? ` - ${authUserLabel(c)}` : ""));
     this.#sendErr(ERR.authorizationViolation);
     this.close(ClosedReason.authenticationFailure);
+  }
+
+  #publishViolation(subject: string): void {
+    this.#sendErr(`Permissions Violation for Publish to ${goQuote(subject)}`);
+    this.context.log.error(`${this.#label()} - Publish Violation - Subject ${goQuote(subject)}`);
+  }
+
+  #replyViolation(reply: string): void {
+    this.#sendErr(`Permissions Violation for Publish with Reply of ${goQuote(reply)}`);
+    this.context.log.error(`${this.#label()} - Publish Violation - Reply ${goQuote(reply)}`);
+  }
+
+  #subscriptionViolation(subject: string, queue: string | null, sid: string): void {
+    if (queue === null) {
+      this.#sendErr(`Permissions Violation for Subscription to ${goQuote(subject)}`);
+      this.context.log.error(`${this.#label()} - Subscription Violation - Subject ` +
+        `${goQuote(subject)}, SID ${sid}`);
+      return;
+    }
+    this.#sendErr(`Permissions Violation for Subscription to ${goQuote(subject)} using queue ` +
+      goQuote(queue));
+    this.context.log.error(`${this.#label()} - Subscription Violation - Subject ` +
+      `${goQuote(subject)}, Queue: ${goQuote(queue)}, SID ${sid}`);
   }
 
   #onAuthTimeout(): void {
@@ -511,7 +583,7 @@ export class ClientConnection implements ParserHandler, Flushable {
     // Operations before CONNECT on a server without auth run in the default account.
     const account = this.context.authenticate(this, this.connect);
     if (account === null) {
-      this.#authViolation();
+      if (!this.closed) this.authViolation();
       return null;
     }
     this.#bindAccount(account);

@@ -13,6 +13,7 @@ import {
   ConfigError, ConfigErrors, type ConfigWarning, NO_POSITION, type Position,
 } from "./errors.ts";
 import * as features from "./feature_schemas.ts";
+import * as auth from "./auth_options.ts";
 import { FEATURE_NOT_AVAILABLE } from "./feature_status.ts";
 import { type ConfigSource, parseConfig, parseConfigFile, systemSource } from "./parser.ts";
 import { bool, dict, type Schema, strOrList, str, validate } from "./schema.ts";
@@ -123,13 +124,14 @@ export function validateOptions(o: Options,
   if (o.serverName.includes(" ")) {
     errors.push(new ConfigError(at("serverName"), "server name cannot contain spaces"));
   }
+  errors.push(...auth.validateAuthOptions(o, at));
   return errors;
 }
 
-type Handler = (m: Mapper, entry: ConfigEntry) => void;
+export type Handler = (m: Mapper, entry: ConfigEntry) => void;
 
 /** Collects mapped options and problems; typed getters report a wrong type and return undefined. */
-class Mapper {
+export class Mapper {
   options: Partial<Options> = {};
   positions: Partial<Record<keyof Options, Position>> = {};
   errors: ConfigError[] = [];
@@ -500,49 +502,6 @@ const serverName: Handler = (m, e) => {
   else m.set("serverName", v, e.keyPos);
 };
 
-const SIMPLE_AUTH_KEYS = new Set(["user", "username", "pass", "password", "token", "timeout"]);
-
-const authorization: Handler = (m, e) => {
-  const before = m.errors.length;
-  validate(e.value, features.authorizationSchema, e.key,
-    { error: (p, r) => m.error(p, r), unknown: (path, pos) => m.unknown(path, pos) }, 0, e.keyPos);
-  if (m.errors.length > before || e.value.kind !== "map") return;
-  let user: string | undefined;
-  let token: string | undefined;
-  for (const [key, child] of e.value.entries) {
-    const k = key.toLowerCase();
-    if (!SIMPLE_AUTH_KEYS.has(k)) {
-      const canonical = k === "default_permission" ? "default_permissions" :
-        k === "auth_hook" ? "auth_callout" : k;
-      m.notAvailable(`authorization.${canonical}`, child.keyPos);
-      continue;
-    }
-    const v = child.value;
-    if (k === "timeout") authTimeout(m, child);
-    else if (v.kind !== "string") continue; // reported by the schema
-    else if (k === "user" || k === "username") m.set("username", user = v.value, child.keyPos);
-    else if (k === "pass" || k === "password") m.set("password", v.value, child.keyPos);
-    else m.set("authToken", token = v.value, child.keyPos);
-  }
-  if ((user !== undefined || m.options.password !== undefined) && token !== undefined) {
-    m.error(e.keyPos, "Cannot have a user/pass and token");
-  }
-};
-
-/** Seconds as an integer or float, or a duration string; over a minute is suspicious. */
-function authTimeout(m: Mapper, e: ConfigEntry): void {
-  const v = e.value;
-  const seconds = v.kind === "int" ? Number(v.value) : v.kind === "float" ? v.value :
-    v.kind === "string" ? (m.parseDuration(e, v.value) ?? NaN) / 1000 : NaN;
-  if (Number.isNaN(seconds)) return;
-  if (seconds > 60) {
-    m.warn(e.keyPos, `timeout of ${seconds} seconds is high, consider keeping it under 60 ` +
-      "seconds. possibly caused by unquoted duration; use '1m' instead of 1m, for example",
-      "authorization.timeout");
-  }
-  if (seconds !== 0) m.set("authTimeoutMs", seconds * 1000, e.keyPos);
-}
-
 function setStoreDir(m: Mapper, dir: string, pos: Position): void {
   if (m.options.storeDir !== undefined && m.options.storeDir !== "") {
     m.error(pos, "Duplicate 'store_dir' configuration");
@@ -580,19 +539,11 @@ const storeDir: Handler = (m, e) => {
   if (v !== undefined) setStoreDir(m, v, e.keyPos);
 };
 
-const noAuthUser: Handler = (m, e) => {
-  const v = m.string(e);
-  if (v === undefined) return;
-  m.set("noAuthUser", v, e.keyPos);
-  m.notAvailable("no_auth_user", e.keyPos);
-};
-
 /** Blocks for features natsd does not have yet: type-checked, kept, reported. */
 const FEATURE_BLOCKS: Record<string, Handler> = {
-  accounts: featureBlock("accounts", features.accountsSchema),
-  "system_account|system": featureBlock("system_account", str),
-  // natsd has no system account, so turning it off asks for nothing missing.
-  "no_system_account|no_system|no_sys_acc": (m, e) => void m.bool(e),
+  accounts: auth.accounts,
+  "system_account|system": auth.systemAccount,
+  "no_system_account|no_system|no_sys_acc": auth.noSystemAccount,
   default_sentinel: featureBlock("default_sentinel", str),
   tls: tlsBlock,
   allow_non_tls: boolField("allowNonTls"),
@@ -606,7 +557,7 @@ const FEATURE_BLOCKS: Record<string, Handler> = {
   resolver_tls: featureBlock("resolver_tls", features.tlsSchema),
   resolver_preload: featureBlock("resolver_preload", dict(str)),
   resolver_pinned_accounts: featureBlock("resolver_pinned_accounts", strOrList),
-  "mappings|maps": featureBlock("mappings", features.mappingsSchema),
+  "mappings|maps": auth.mappings,
   cluster: featureBlock("cluster", features.clusterSchema),
   gateway: featureBlock("gateway", features.gatewaySchema),
   "leaf|leafnodes": featureBlock("leafnodes", features.leafnodesSchema),
@@ -674,9 +625,9 @@ const HANDLER_TABLE: Record<string, Handler> = {
   // Profiling (mapped; reported until the server serves it)
   prof_port: withNotice("prof_port", intField("profPort", { min: -1 })),
   prof_block_rate: withNotice("prof_block_rate", intField("profBlockRate")),
-  // Auth (simple user/pass/token are supported; the rest is reported)
-  authorization,
-  no_auth_user: noAuthUser,
+  // Auth: users, permissions and accounts (auth_options.ts)
+  authorization: auth.authorization,
+  no_auth_user: auth.noAuthUser,
   // JetStream
   jetstream,
   "store_dir|storedir": storeDir,

@@ -199,12 +199,10 @@ describe("options from config: unknown keys", () => {
 });
 
 describe("options from config: features natsd does not have yet", () => {
-  test("simple authorization maps; users and permissions are reported", () => {
-    const loaded = load(`authorization {\n  user: a\n  password: b\n  timeout: 2.5\n` +
-      "  users: [{user: x, password: y, permissions: {publish: [\"a.>\"]}}]\n}");
+  test("simple authorization maps (users: config/auth_options_test.ts)", () => {
+    const loaded = load(`authorization {\n  user: a\n  password: b\n  timeout: 2.5\n}`);
     expect(loaded.options).toEqual({ username: "a", password: "b", authTimeoutMs: 2500 });
-    expect(loaded.unsupported).toEqual([{ key: "authorization.users",
-      position: { file: "t.conf", line: 5, column: 3 }, feature: "multi-user authorization" }]);
+    expect(loaded.unsupported).toEqual([]);
     expect(load(`authorization { token: "s3cr3t", timeout: "3s" }`).options)
       .toEqual({ authToken: "s3cr3t", authTimeoutMs: 3000 });
   });
@@ -218,10 +216,12 @@ describe("options from config: features natsd does not have yet", () => {
       .toMatch(/^timeout of 120 seconds is high/);
   });
 
-  test("no_auth_user maps and is reported", () => {
-    const loaded = load("no_auth_user: guest");
-    expect(loaded.options).toEqual({ noAuthUser: "guest" });
-    expect(loaded.unsupported.map((u) => u.key)).toEqual(["no_auth_user"]);
+  test("no_auth_user maps and must name a configured user", () => {
+    const loaded = load("no_auth_user: guest\nauthorization { users: [{user: guest}] }");
+    expect(loaded.options.noAuthUser).toBe("guest");
+    expect(loaded.unsupported).toEqual([]);
+    expect(errorsOf("no_auth_user: guest")).toEqual([
+      't.conf:1:1: no_auth_user: "guest" present, but users/nkeys are not defined']);
   });
 
   test("jetstream: bool, 'enabled' or a map; store_dir maps; duplicates are errors", () => {

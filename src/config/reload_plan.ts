@@ -127,6 +127,13 @@ const POLICY: Record<keyof Options, Policy> = {
   wsAllowedOrigins: refuse("websocket.allowed_origins"),
   wsCompression: refuse("websocket.compression"),
   wsHandshakeTimeoutMs: refuse("websocket.handshake_timeout"),
+  // Users and their permissions reload onto live connections (server.ts re-authenticates).
+  users: reload("authorization.users", "auth"),
+  nkeys: reload("authorization.users", "auth"),
+  accounts: refuse("accounts"),
+  mappings: refuse("mappings"),
+  systemAccount: refuse("system_account"),
+  noSystemAccount: refuse("no_system_account"),
 };
 
 /** Every field's policy, for tests that check the table covers defaultOptions(). */
@@ -179,9 +186,10 @@ function specialVerdict(option: keyof Options, running: Options, next: Options):
       return valid ? "apply" : { reason: `invalid ClientAdvertise value of ${value}` };
     }
     case "noAuthUser":
-      // Dropping no_auth_user is fine while no user of that name exists (natsd has no users
-      // list yet); setting or changing it needs a restart, as in nats-server.
-      return running.noAuthUser !== "" && next.noAuthUser === "" ? "apply" : {};
+      // As nats-server: dropping no_auth_user is fine once no user of that name remains;
+      // setting or changing it needs a restart.
+      return running.noAuthUser !== "" && next.noAuthUser === "" &&
+        !next.users.some((u) => u.username === running.noAuthUser) ? "apply" : {};
     case "storeDir":
       if (!running.jetstream) return "apply";
       if (next.storeDir === "" && !next.jetstream) return "apply";

@@ -4,6 +4,8 @@
  * by `config/` (config files) and `server/cli.ts` (flags); nothing else parses settings.
  * @module
  */
+import type { AccountConfig, MappingConfig } from "../accounts/types.ts";
+import type { NkeyUserConfig, UserConfig } from "../auth/types.ts";
 
 /** Limits and defaults as nats-server defines them (server/const.go, server/opts.go). */
 export const DEFAULTS = {
@@ -133,6 +135,18 @@ export interface Options {
   noSublistCache: boolean;
   profPort: number;
   profBlockRate: number;
+
+  // Users, accounts and the system account (config/auth_options.ts; src/auth, src/accounts)
+  /** Users of `authorization { users }` and of every account; `account` "" is the global one. */
+  users: UserConfig[];
+  nkeys: NkeyUserConfig[];
+  /** The `accounts {}` block (the global account `$G` is implicit). */
+  accounts: AccountConfig[];
+  /** Server-level `mappings`: they apply to the global account. */
+  mappings: MappingConfig[];
+  /** "" = the default `$SYS`. */
+  systemAccount: string;
+  noSystemAccount: boolean;
 }
 
 export function defaultOptions(): Options {
@@ -212,5 +226,11 @@ export function defaultOptions(): Options {
     noSublistCache: false,
     profPort: 0,
     profBlockRate: 0,
+    users: [],
+    nkeys: [],
+    accounts: [],
+    mappings: [],
+    systemAccount: "",
+    noSystemAccount: false,
   };
 }

@@ -7,8 +7,12 @@
 import { unlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { hostname as osHostname, networkInterfaces } from "node:os";
-import { timingSafeEqual } from "node:crypto";
 import { Account, GLOBAL_ACCOUNT_NAME } from "../accounts/account.ts";
+import { Authenticator } from "../auth/authenticator.ts";
+import {
+  authenticateClient, type ClientAuthDeps, reauthorizeClients,
+} from "../auth/client_auth.ts";
+import { newNonce } from "../auth/nkeys.ts";
 import { ClientConnection, type ClientSocket } from "../client/connection.ts";
 import type { ConnectOptions } from "../client/connect_options.ts";
 import { type ClientContext, type Clock, TrafficStats } from "../client/context.ts";
@@ -61,6 +65,7 @@ export class Server implements ClientContext {
   #monitor: Monitor | null = null;
 
   readonly #rebuildOptions: (() => Built) | null;
+  #authenticator: Authenticator;
 
   constructor(
     public options: Options, readonly log: Logger, hooks: { rebuildOptions?: () => Built } = {},
@@ -69,6 +74,8 @@ export class Server implements ClientContext {
     this.name = options.serverName || this.id;
     this.globalAccount = new Account(GLOBAL_ACCOUNT_NAME);
     this.accounts.set(this.globalAccount.name, this.globalAccount);
+    for (const config of options.accounts) this.accounts.set(config.name, new Account(config.name));
+    this.#authenticator = new Authenticator(options);
     this.closedClients = new ClosedClientRing(options.maxClosedClients);
   }
 
@@ -89,6 +96,9 @@ export class Server implements ClientContext {
     this.log.info(`  Name:     ${this.name}`);
     this.log.info(`  ID:       ${this.id}`);
     if (o.configFile) this.log.info(`Using configuration file: ${o.configFile}`);
+    if (this.#authenticator.hasPlaintextPasswords()) {
+      this.log.warn("Plaintext passwords detected, use nkeys or bcrypt");
+    }
     if (o.pidFile) writeFileSync(o.pidFile, String(process.pid));
     if (o.allowNonTls) {
       this.log.warn("allow_non_tls is not available in natsd yet: TLS stays required");
@@ -131,6 +141,7 @@ export class Server implements ClientContext {
     const client = new ClientConnection(this.#nextCid++, socket, this);
     client.websocket = how.websocket === true;
     client.transportTls = how.tls;
+    if (this.#authenticator.nonceRequired) client.nonce = newNonce();
     if (this.lameDuck || this.#shutdownPromise) {
       socket.end();
       return null;
@@ -160,12 +171,14 @@ export class Server implements ClientContext {
       host: o.host,
       port: this.port,
       headers: !o.noHeaderSupport,
-      ...(this.authRequired() ? { auth_required: true } : {}),
+      // As nats-server: with a no_auth_user, clients are told no credentials are needed.
+      ...(this.authRequired() && o.noAuthUser === "" ? { auth_required: true } : {}),
       ...(client.transportTls ? { tls_required: true } : {}),
       ...(client.transportTls && o.tlsVerify && !client.websocket ? { tls_verify: true } : {}),
       max_payload: o.maxPayloadBytes,
       client_id: client.cid,
       client_ip: client.socket.remoteAddress,
+      ...(client.nonce !== "" ? { nonce: client.nonce } : {}),
       ...(this.lameDuck ? { ldm: true } : {}),
       ...extra,
     };
@@ -173,20 +186,21 @@ export class Server implements ClientContext {
   }
 
   authRequired(): boolean {
-    const o = this.options;
-    return o.username !== "" || o.authToken !== "";
+    return this.#authenticator.required;
   }
 
-  authenticate(_client: ClientConnection, connect: ConnectOptions): Account | null {
-    const o = this.options;
-    if (o.authToken !== "") {
-      return secretsEqual(connect.authToken, o.authToken) ? this.globalAccount : null;
-    }
-    if (o.username !== "") {
-      const ok = secretsEqual(connect.user, o.username) && secretsEqual(connect.pass, o.password);
-      return ok ? this.globalAccount : null;
-    }
-    return this.globalAccount;
+  authenticate(client: ClientConnection, connect: ConnectOptions): Account | null {
+    return authenticateClient(this.#authDeps(), client, connect);
+  }
+
+  #authDeps(): ClientAuthDeps {
+    return {
+      authenticator: this.#authenticator,
+      globalAccount: this.globalAccount,
+      accountNamed: (name) => this.accounts.get(name) ?? null,
+      log: this.log,
+      nowMs: () => this.clock.nowMs(),
+    };
   }
 
   routeMessage(
@@ -226,9 +240,14 @@ export class Server implements ClientContext {
     if (plan.refused.length > 0) return failed(plan.refused.map((r) => r.reason).join("; "));
     for (const change of plan.changes) {
       (this.options as unknown as Record<string, unknown>)[change.option] = change.newValue;
-      this.log.info(`Reloaded: ${change.key} = ${JSON.stringify(change.newValue)}`);
+      this.log.info(`Reloaded: ${change.key} = ${reloadedValueText(change)}`);
     }
     this.#applyReloadedOptions();
+    if (plan.changes.some((change) => change.group === "auth")) {
+      // As nats-server: users and permissions apply to connected clients at once.
+      this.#authenticator = new Authenticator(this.options);
+      reauthorizeClients(this.#authDeps(), this.clients.values());
+    }
     this.log.info("Reloaded server configuration");
     return true;
   }
@@ -354,10 +373,12 @@ function closedInfoOf(
   };
 }
 
-function secretsEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+/** A reloaded value for the log; secrets and user lists are not printed. */
+function reloadedValueText(change: { group: string; option: string; newValue: unknown }): string {
+  if (change.group !== "auth" || change.option === "authTimeoutMs") {
+    return JSON.stringify(change.newValue);
+  }
+  return "[REDACTED]";
 }
 
 function hostPort(host: string, port: number): string {

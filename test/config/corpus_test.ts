@@ -24,6 +24,22 @@ function rawAt(raw: MapNode, path: string): unknown {
   return value;
 }
 
+/** A `users` entry as config/auth_options.ts maps it. */
+function user(username: string, password: string, extra: Record<string, unknown> = {}) {
+  return { username, password, permissions: null, defaultPermissions: false, account: "",
+    allowedConnectionTypes: [], ...extra };
+}
+
+const allow = (...subjects: string[]) => ({ allow: subjects, deny: null });
+
+/** An account entry as config/auth_options.ts maps it. */
+function account(name: string, extra: Record<string, unknown> = {}) {
+  return { name, nkey: "", streamExports: [], serviceExports: [], streamImports: [],
+    serviceImports: [], mappings: [],
+    limits: { maxConnections: -1, maxSubscriptions: -1, maxPayload: -1, maxLeafnodes: -1 },
+    ...extra };
+}
+
 interface Expectation {
   options: Partial<Options>;
   unsupported: string[];
@@ -61,8 +77,19 @@ const EXPECTED: Record<string, Expectation> = {
     unsupported: [],
   },
   "auth_users.conf": {
-    options: { port: 4222 },
-    unsupported: ["authorization.default_permissions", "authorization.users"],
+    options: { port: 4222, nkeys: [], users: [
+      user("admin", CORPUS_ENV.ADMIN_PASS_HASH, { permissions:
+        { publish: allow(">"), subscribe: allow(">"), response: null } }),
+      user("client", "secret", { permissions:
+        { publish: allow("req.a", "req.b"), subscribe: allow("_INBOX.>"), response: null } }),
+      user("service", "secret", { permissions: { publish: allow("_INBOX.>"),
+        subscribe: allow("req.a", "req.b"), response: { maxMsgs: 1, expiresMs: 60_000 } } }),
+      user("other", "secret", { defaultPermissions: true, permissions: { publish:
+        allow("SANDBOX.*"), subscribe: allow("PUBLIC.>", "_INBOX.>"), response: null } }),
+      user("guest", "guest", { permissions: { publish: { allow: null, deny: [">"] },
+        subscribe: { allow: ["public.>"], deny: ["public.secret"] }, response: null } }),
+    ] },
+    unsupported: [],
     raw: {
       "authorization/users/0": { user: "admin", password: CORPUS_ENV.ADMIN_PASS_HASH,
         permissions: { publish: ">", subscribe: ">" } },
@@ -73,8 +100,25 @@ const EXPECTED: Record<string, Expectation> = {
     },
   },
   "accounts.conf": {
-    options: { port: 4222, noAuthUser: "a" },
-    unsupported: ["accounts", "system_account", "no_auth_user"],
+    options: { port: 4222, noAuthUser: "a", systemAccount: "SYS", nkeys: [],
+      users: [user("a", "a", { account: "A" }), user("b", "b", { account: "B" }),
+        user("sys", "sys", { account: "SYS" })],
+      accounts: [
+        account("A", {
+          streamExports: [{ subject: "puba.>", accounts: null, accountTokenPosition: 0 },
+            { subject: "b.>", accounts: ["B"], accountTokenPosition: 0 }],
+          serviceExports: [{ subject: "pubq.>", accounts: null, accountTokenPosition: 0,
+            responseType: "Singleton", responseThresholdMs: 0 }, { subject: "q.b",
+            accounts: ["B"], accountTokenPosition: 0, responseType: "Streamed",
+            responseThresholdMs: 0 }] }),
+        account("B", {
+          streamImports: [{ account: "A", subject: "b.>", prefix: "from_a", to: "" }],
+          serviceImports: [{ account: "A", subject: "q.b", to: "q.b.local", share: false }],
+          limits: { maxConnections: 100, maxSubscriptions: 1000, maxPayload: -1,
+            maxLeafnodes: -1 } }),
+        account("SYS"),
+      ] },
+    unsupported: ["accounts.exports", "accounts.imports", "accounts.limits", "system_account"],
     raw: {
       "accounts/A/exports/3": { service: "q.b", accounts: ["B"], response_type: "stream" },
       "accounts/B/imports/0": { stream: { account: "A", subject: "b.>" }, prefix: "from_a" },
@@ -144,7 +188,13 @@ const EXPECTED: Record<string, Expectation> = {
     raw: { "cluster/routes": ["nats://127.0.0.1:4222", "nats://127.0.0.1:4223"] },
   },
   "mappings.conf": {
-    options: { port: 4222 },
+    options: { port: 4222, mappings: [
+      { source: "foo", destinations: [{ subject: "bar", weight: 100, cluster: "" }] },
+      { source: "orders.*", destinations: [
+        { subject: "orders.{{wildcard(1)}}.processed", weight: 100, cluster: "" }] },
+      { source: "canary.>", destinations: [{ subject: "canary.v1.>", weight: 90, cluster: "" },
+        { subject: "canary.v2.>", weight: 10, cluster: "" }] },
+    ] },
     unsupported: ["mappings"],
     raw: { "mappings/orders.*": "orders.{{wildcard(1)}}.processed",
       "mappings/canary.>": [{ destination: "canary.v1.>", weight: "90%" },
@@ -152,8 +202,10 @@ const EXPECTED: Record<string, Expectation> = {
   },
   "includes/main.conf": {
     options: { host: "127.0.0.1", port: 4222, maxPayloadBytes: 512 * 1024,
-      pingIntervalMs: 60_000, authTimeoutMs: 500 },
-    unsupported: ["authorization.users"],
+      pingIntervalMs: 60_000, authTimeoutMs: 500, nkeys: [], users: [
+        user("alice", "$2a$10$UHR6GhotWhpLsKtVP0/i6.Nh9.fuY73cWjLoJjb2sKT8KISBcUW5q"),
+        user("bob", "$2a$11$dZM98SpGeI7dCFFGSpt.JObQcix8YHml4TBUZoge9R1uxnMIln5ly")] },
+    unsupported: [],
     raw: { "authorization/users/1/password":
       "$2a$11$dZM98SpGeI7dCFFGSpt.JObQcix8YHml4TBUZoge9R1uxnMIln5ly" },
   },
@@ -162,8 +214,10 @@ const EXPECTED: Record<string, Expectation> = {
       httpPort: 8222, serverTags: ["region:eu-west", "az:1"], logFile: "/var/log/nats.log",
       logSizeLimitBytes: 1024 ** 3, maxPayloadBytes: 4 * 1024 ** 2, pingIntervalMs: 30_000,
       writeDeadlineMs: 10_000, lameDuckDurationMs: 90_000, jetstream: true,
-      storeDir: "/var/lib/nats" },
-    unsupported: ["jetstream", "accounts", "cluster"],
+      storeDir: "/var/lib/nats", accounts: [account("$SYS"), account("APP")], nkeys: [],
+      users: [user("admin", "changeit", { account: "$SYS" }),
+        user("app", "apppass", { account: "APP" })] },
+    unsupported: ["jetstream", "accounts.jetstream", "cluster"],
     raw: { "accounts/$SYS/users/0/user": "admin", "accounts/APP/jetstream": "enabled" },
   },
 };
@@ -181,10 +235,10 @@ describe("config corpus", () => {
     });
   }
 
-  test("unsupported entries point at the key in the right file", () => {
+  test("options set by an included file point at the key in that file", () => {
     const loaded = load("includes/main.conf");
-    expect(loaded.unsupported[0].position)
-      .toEqual({ file: join(CORPUS, "includes/main.conf"), line: 7, column: 3 });
+    expect(loaded.positions.maxPayloadBytes)
+      .toEqual({ file: join(CORPUS, "includes/limits.conf"), line: 1, column: 1 });
   });
 
   test("the digest ignores formatting but not values", () => {

@@ -1,0 +1,126 @@
+/**
+ * Binding a client connection to what its credentials grant (account, permissions, the name
+ * it is known by), and re-checking live connections when a reload changes users: nats-server's
+ * RegisterUser and reloadAuthorization. The server supplies accounts and the log; the rules
+ * are in authenticator.ts and permissions.ts.
+ * @module
+ */
+import type { Account } from "../accounts/account.ts";
+import type { ClientConnection } from "../client/connection.ts";
+import type { ConnectOptions } from "../client/connect_options.ts";
+import { goQuote } from "../monitor/go_format.ts";
+import { ClosedReason } from "../protocol/errors.ts";
+import { errLine } from "../protocol/encoder.ts";
+import type { Authenticator, AuthUser } from "./authenticator.ts";
+import { ClientPermissions } from "./permissions.ts";
+
+export interface ClientAuthDeps {
+  readonly authenticator: Authenticator;
+  readonly globalAccount: Account;
+  accountNamed(name: string): Account | null;
+  readonly log: { debug(message: string): void; info(message: string): void };
+  nowMs(): number;
+}
+
+/** Go's getAuthUser: how logs name a client's identity, never showing a secret. */
+export function authUserLabel(connect: Pick<ConnectOptions, "nkey" | "user" | "jwt" |
+  "authToken">): string {
+  if (connect.nkey !== "") return `Nkey ${goQuote(connect.nkey)}`;
+  if (connect.user !== "") return `User ${goQuote(connect.user)}`;
+  if (connect.jwt !== "") return `JWT User ${goQuote("")}`;
+  if (connect.authToken !== "") return `Token ${goQuote("[REDACTED]")}`;
+  return `User "N/A"`;
+}
+
+function clientLabel(client: ClientConnection): string {
+  return `${client.socket.remoteAddress}:${client.socket.remotePort ?? 0} - cid:${client.cid}`;
+}
+
+/**
+ * Checks `connect` and, when accepted, sets the client's permissions and identity. Returns
+ * the account to bind, or null when refused (the reason is logged at debug level).
+ */
+export function authenticateClient(
+  deps: ClientAuthDeps, client: ClientConnection, connect: ConnectOptions,
+): Account | null {
+  const verdict = deps.authenticator.authenticate({
+    user: connect.user, pass: connect.pass, authToken: connect.authToken, nkey: connect.nkey,
+    sig: connect.sig, nonce: client.nonce,
+    connectionType: client.websocket ? "WEBSOCKET" : "STANDARD",
+  });
+  if (!verdict.ok) {
+    deps.log.debug(`${clientLabel(client)} - ${verdict.reason}`);
+    return null;
+  }
+  const user = verdict.user;
+  const account = accountOf(deps, user);
+  if (account === null) return null;
+  // As Go's RegisterUser: the client is known by the user it authenticated as.
+  if (user?.kind === "user") connect.user = user.name;
+  if (user?.kind === "nkey") connect.nkey = user.name;
+  client.authUser = user;
+  client.permissions = user?.permissions != null
+    ? new ClientPermissions(user.permissions, deps.nowMs()) : null;
+  return account;
+}
+
+function accountOf(deps: ClientAuthDeps, user: AuthUser | null): Account | null {
+  if (user === null || user.account === "") return deps.globalAccount;
+  return deps.accountNamed(user.account);
+}
+
+/** Go's clientHasMovedToDifferentAccount: the user is gone or now lives elsewhere. */
+function movedAccount(deps: ClientAuthDeps, client: ClientConnection): boolean {
+  const connect = client.connect;
+  let user: AuthUser | undefined;
+  if (connect.nkey !== "") user = deps.authenticator.nkeys.get(connect.nkey);
+  else if (connect.user !== "") user = deps.authenticator.users.get(connect.user);
+  else return false;
+  if (user === undefined) return true;
+  const account = accountOf(deps, user);
+  return account === null || account !== client.account;
+}
+
+/**
+ * After a reload changed users or permissions (Go's reloadAuthorization): clients whose user
+ * is gone or moved account are closed; the others are authenticated again (failing ones get
+ * `Authorization Violation`), take their new permissions and lose the subscriptions those no
+ * longer allow.
+ */
+export function reauthorizeClients(deps: ClientAuthDeps,
+  clients: Iterable<ClientConnection>): void {
+  for (const client of [...clients]) {
+    if (client.closed || !client.connectReceived) continue;
+    if (movedAccount(deps, client)) {
+      client.close(ClosedReason.clientClosed);
+      continue;
+    }
+    const account = authenticateClient(deps, client, client.connect);
+    if (account === null) {
+      client.authViolation();
+      continue;
+    }
+    dropDisallowedSubscriptions(deps, client);
+  }
+}
+
+function dropDisallowedSubscriptions(deps: ClientAuthDeps, client: ClientConnection): void {
+  const perms = client.permissions;
+  if (perms === null) return;
+  for (const sub of [...client.subscriptions.values()]) {
+    if (perms.subscribeAllowed(sub.subject, sub.queue)) continue;
+    client.removeSubscription(sub);
+    const who = authUserLabel(client.connect);
+    if (sub.queue !== null) {
+      client.sendProtocol(errLine(`Permissions Violation for Subscription to ${goQuote(
+        sub.subject)} using queue ${goQuote(sub.queue)} (sid ${goQuote(sub.sid)})`));
+      deps.log.info(`Removed sub ${goQuote(sub.subject)} using queue ${goQuote(sub.queue)} ` +
+        `(sid ${goQuote(sub.sid)}) for ${who} - not authorized`);
+    } else {
+      client.sendProtocol(errLine(`Permissions Violation for Subscription to ${goQuote(
+        sub.subject)} (sid ${goQuote(sub.sid)})`));
+      deps.log.info(`Removed sub ${goQuote(sub.subject)} (sid ${goQuote(sub.sid)}) for ${who} ` +
+        "- not authorized");
+    }
+  }
+}
