@@ -7,7 +7,7 @@ import {
   buildOptions, formatWarning, PROGRAM_NAME, resolveOptions, sendSignalCommand, USAGE,
 } from "./config/mod.ts";
 import { MonitorStartError } from "./monitor/monitor.ts";
-import { Logger } from "./server/logger.ts";
+import { Logger, LogSetupError } from "./server/logger.ts";
 import { Server } from "./server/server.ts";
 import { TlsConfigError } from "./server/tls_config.ts";
 import { installSignalHandlers } from "./server/signals.ts";
@@ -42,7 +42,12 @@ async function main(argv: string[]): Promise<number | null> {
       break;
   }
   const { options, cli } = resolution;
-  const log = new Logger(options);
+  const log = Logger.open(options);
+  if (log instanceof LogSetupError) {
+    // nats-server exits through Go's log.Fatalf when its log destination cannot be opened.
+    process.stderr.write(Logger.setupFailureLine(log));
+    return 1;
+  }
   for (const warning of resolution.warnings) log.warn(formatWarning(warning));
   for (const notice of resolution.notices) log.warn(notice);
   const server = new Server(options, log, { rebuildOptions: () => buildOptions(cli) });
