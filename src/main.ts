@@ -51,6 +51,8 @@ async function main(argv: string[]): Promise<number | null> {
   for (const warning of resolution.warnings) log.warn(formatWarning(warning));
   for (const notice of resolution.notices) log.warn(notice);
   const server = new Server(options, log, { rebuildOptions: () => buildOptions(cli) });
+  // Before start: a signal sent as soon as "Server is ready" appears must find its handler.
+  installSignalHandlers(server);
   try {
     await server.start();
   } catch (error) {
@@ -63,7 +65,6 @@ async function main(argv: string[]): Promise<number | null> {
     }
     return 1;
   }
-  installSignalHandlers(server);
   return null;
 }
 

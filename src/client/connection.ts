@@ -24,6 +24,7 @@ import type { ClientContext } from "./context.ts";
 import type { Flushable } from "./flush_queue.ts";
 import { Outbound, type OutboundSocket } from "./outbound.ts";
 import { Subscription } from "./subscription.ts";
+import { tracedPayload } from "../server/logging/trace_payload.ts";
 import { SubjectMatchCache } from "./subject_match_cache.ts";
 import { type PausableSocket, StallGate } from "./stall_gate.ts";
 
@@ -36,9 +37,6 @@ export interface ClientSocket extends OutboundSocket, PausableSocket {
 
 /** A read is parsed in slices of this size so a producer can stall between them. */
 export const READ_SLICE_BYTES_MAX = 64 * 1024;
-
-/** Traced payloads are cut to this many bytes. */
-const TRACED_PAYLOAD_BYTES_MAX = 256;
 
 /** Hides passwords and tokens in traced CONNECT lines, as nats-server does. */
 function redactSecrets(json: string): string {
@@ -688,9 +686,8 @@ export class ClientConnection implements ParserHandler, Flushable {
     const sizes = args.headerBytes >= 0 ? `${args.headerBytes} ${end - start}` : `${end - start}`;
     const op = args.headerBytes >= 0 ? "HPUB" : "PUB";
     this.#traceIn(op, reply ? `${subject} ${reply} ${sizes}` : `${subject} ${sizes}`);
-    const shown = payload.subarray(start, Math.min(end, start + TRACED_PAYLOAD_BYTES_MAX));
-    this.context.log.trace(`${this.#label()} - "<<- MSG_PAYLOAD: [${JSON.stringify(
-      new TextDecoder().decode(shown)).slice(1, -1)}]"`);
+    const shown = tracedPayload(payload.subarray(start, end), this.context.options.maxTracedMsgLen);
+    if (shown !== null) this.context.log.trace(`${this.#label()} - "<<- MSG_PAYLOAD: ${shown}"`);
   }
 
   #label(): string {

@@ -28,13 +28,22 @@ import {
 } from "./listener_bun.ts";
 import { listenWebsocket } from "./listener_websocket.ts";
 import { peerCertificatePinned, resolveListenerTls } from "./tls_config.ts";
-import { Logger } from "./logger.ts";
+import { Logger, LogSetupError, type PreparedLogging } from "./logger.ts";
+import { systemErrorText } from "./logging/errors.ts";
+import { inGoOrder, reloadNotice, reloadRefusal } from "./reload_notices.ts";
 import type { Options } from "./options.ts";
-import { type Built, planReload } from "../config/mod.ts";
+import { type Built, planReload, type ReloadPlan } from "../config/mod.ts";
 import { NATS_SERVER_VERSION, NATSD_VERSION, PROTOCOL_VERSION, RUNTIME_VERSION } from "./version.ts";
 import { ClosedClientRing, type ClosedClientInfo } from "./closed_clients.ts";
 import { Monitor } from "../monitor/monitor.ts";
 import { rawAuthUser } from "../monitor/conn_info.ts";
+
+/** A reload's resources, opened before anything changes. */
+interface PreparedReload {
+  logging: PreparedLogging;
+  /** New certificates for new handshakes; absent when TLS settings did not change. */
+  tls?: ListenerTls | null;
+}
 
 /** Lame duck mode closes clients at most this far apart. */
 const LAME_DUCK_CLOSE_INTERVAL_MS_MAX = 1000;
@@ -233,30 +242,64 @@ export class Server implements ClientContext {
     if (!this.options.configFile || !this.#rebuildOptions) {
       return failed("can only reload config when a file is provided using -c or --config");
     }
-    // Build the whole new configuration first: a bad file changes nothing.
+    // Build and open everything first: a bad file, a refused change, a log file or a
+    // certificate that cannot be opened all leave the running configuration as it is.
     const built = this.#rebuildOptions();
     if (!built.ok) return failed(built.errors.message);
-    const plan = planReload(this.options, built.options);
-    if (plan.refused.length > 0) return failed(plan.refused.map((r) => r.reason).join("; "));
+    // A random port (-1) is compared as the port bound, as nats-server does.
+    const running = this.options.port === -1 ? { ...this.options, port: this.port } : this.options;
+    const plan = planReload(running, built.options);
+    if (plan.refused.length > 0) return failed(reloadRefusal(plan.refused));
+    const prepared = this.#prepareReload(built.options, plan);
+    if (typeof prepared === "string") return failed(prepared);
     for (const change of plan.changes) {
       (this.options as unknown as Record<string, unknown>)[change.option] = change.newValue;
-      this.log.info(`Reloaded: ${change.key} = ${reloadedValueText(change)}`);
     }
-    this.#applyReloadedOptions();
+    this.#applyReloadedOptions(plan, prepared);
     if (plan.changes.some((change) => change.group === "auth")) {
       // As nats-server: users and permissions apply to connected clients at once.
       this.#authenticator = new Authenticator(this.options);
       reauthorizeClients(this.#authDeps(), this.clients.values());
     }
-    this.log.info("Reloaded server configuration");
+    const digest = built.config?.digest ?? "";
+    this.log.info(`Reloaded server configuration ${digest ? `(${digest})` : ""}`.trimEnd());
     return true;
   }
 
-  /** Pushes reloaded settings into the parts that copied them at start. */
-  #applyReloadedOptions(): void {
+  /** Opens what the new options need (log destination, certificates), or says why not. */
+  #prepareReload(next: Options, plan: ReloadPlan): PreparedReload | string {
+    const logging = this.log.prepare(next);
+    if (logging instanceof LogSetupError) return logging.message;
+    if (!next.tls || !plan.changes.some((change) => change.group === "tls")) return { logging };
+    try {
+      return { logging, tls: resolveListenerTls(next) };
+    } catch (error) {
+      logging.discard();
+      return (error as Error).message;
+    }
+  }
+
+  /**
+   * Applies each change as nats-server does, saying so in its words and order; then pushes
+   * the settings into the parts that copied them (the logger, TLS, parsers, ports file).
+   */
+  #applyReloadedOptions(plan: ReloadPlan, prepared: PreparedReload): void {
     const o = this.options;
-    this.log.configure(o);
-    this.#reloadTls();
+    const said = new Set<string>();
+    for (const change of inGoOrder(plan.changes)) {
+      if (change.option === "maxConnections") this.#closeOverMaxConnections();
+      if (change.option === "pidFile" && o.pidFile) this.#writePidFile();
+      const line = reloadNotice(change);
+      if (line !== null && !said.has(line)) this.log.info(line);
+      if (line !== null) said.add(line);
+    }
+    prepared.logging.commit();
+    if (prepared.tls !== undefined) this.#tls.current = prepared.tls;
+    if (plan.changes.some((change) => change.option === "portsFileDir")) {
+      if (this.#portsFile) tryUnlink(this.#portsFile);
+      this.#portsFile = "";
+      if (o.portsFileDir) this.#writePortsFile();
+    }
     for (const client of this.clients.values()) {
       client.parser.setLimits({
         maxControlLineBytes: o.maxControlLineBytes, maxPayloadBytes: o.maxPayloadBytes,
@@ -264,17 +307,38 @@ export class Server implements ClientContext {
     }
   }
 
-  reopenLog(): void {
-    this.log.reopen();
+  /** A lowered max_connections closes clients over it (nats-server picks at random). */
+  #closeOverMaxConnections(): void {
+    const excess = this.clients.size - Math.max(0, this.options.maxConnections);
+    if (excess <= 0) return;
+    // The newest clients go: they have the least state to rebuild elsewhere.
+    const closing = [...this.clients.values()].slice(-excess);
+    for (const client of closing) {
+      client.sendProtocol(errLine(ERR.maxConnectionsExceeded));
+      this.log.error(`${client.socket.remoteAddress}:${client.socket.remotePort ?? 0} - ` +
+        `cid:${client.cid} - ${ERR.maxConnectionsExceeded}`);
+      client.close(ClosedReason.maxConnectionsExceeded);
+    }
+    this.log.info(`Closed ${closing.length} connections to fall within max_connections`);
   }
 
-  /** New certificates apply to new handshakes; a bad file keeps the running ones. */
-  #reloadTls(): void {
-    if (!this.options.tls) return;
+  #writePidFile(): void {
     try {
-      this.#tls.current = resolveListenerTls(this.options);
+      writeFileSync(this.options.pidFile, String(process.pid));
     } catch (error) {
-      this.log.error(`Failed to reload TLS certificates: ${(error as Error).message}`);
+      this.log.error(`Failed to write pidfile: ${systemErrorText(error)}`);
+    }
+  }
+
+  /** SIGUSR1: reopens the log file (after logrotate renamed it), as nats-server does. */
+  reopenLog(): void {
+    const result = this.log.reopen();
+    if (result === "notFile") {
+      this.log.info("File log re-open ignored, not a file logger");
+    } else if (result === "reopened") {
+      this.log.info("File log re-opened");
+    } else {
+      this.log.error(`File log re-open failed: ${result.message}`);
     }
   }
 
@@ -371,14 +435,6 @@ function closedInfoOf(
     // Empty while close() drops subscriptions before reporting the close.
     subscriptions: [...client.subscriptions.values()],
   };
-}
-
-/** A reloaded value for the log; secrets and user lists are not printed. */
-function reloadedValueText(change: { group: string; option: string; newValue: unknown }): string {
-  if (change.group !== "auth" || change.option === "authTimeoutMs") {
-    return JSON.stringify(change.newValue);
-  }
-  return "[REDACTED]";
 }
 
 function hostPort(host: string, port: number): string {

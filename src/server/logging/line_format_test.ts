@@ -32,7 +32,8 @@ describe("LineFormatter (nats-server's log line)", () => {
   test("direct lines (rotation messages): local time, plain label, CRLF", () => {
     const f = new LineFormatter({ pid: 3, logtime: true, logtimeUtc: true, colors: true });
     const local = dateTimeText(new Date(NOW_MS), false);
-    expect(f.direct("INF", "Rotated log", NOW_MS)).toBe(`[3] ${local}.123456 [INF] Rotated log\r\n`);
+    expect(f.direct("INF", "Rotated log", NOW_MS))
+      .toBe(`[3] ${local}.123456 [INF] Rotated log\r\n`);
   });
 
   test("stdLogLine is Go's log.Fatalf form before the logger exists", () => {

@@ -50,7 +50,8 @@ describe("purging (logfile_max_num)", () => {
     expect(backupsToPurge("nats.log", names, 2)).toEqual([
       "nats.log.2024.01.02.03.04.05.000000000", "nats.log.2024.01.02.03.04.06.000000000",
     ]);
-    expect(backupsToPurge("nats.log", names, 3)).toEqual(["nats.log.2024.01.02.03.04.05.000000000"]);
+    expect(backupsToPurge("nats.log", names, 3))
+      .toEqual(["nats.log.2024.01.02.03.04.05.000000000"]);
     expect(backupsToPurge("nats.log", names, 4)).toEqual([]);
     expect(backupsToPurge("nats.log", names, 1)).toHaveLength(3);
     expect(backupsToPurge("nats.log", names, 0)).toEqual([]);

@@ -21,7 +21,8 @@ export interface SyslogTransport {
 }
 
 /** Where Go's log/syslog looks for the local syslog daemon, in order. */
-export const LOCAL_SYSLOG_PATHS: readonly string[] = ["/dev/log", "/var/run/syslog", "/var/run/log"];
+export const LOCAL_SYSLOG_PATHS: readonly string[] =
+  ["/dev/log", "/var/run/syslog", "/var/run/log"];
 
 /** Messages held while a socket connects. */
 export const SYSLOG_QUEUE_MESSAGES_MAX = 1024;
@@ -177,7 +178,8 @@ let libcLoaded: Libc | string | null = null;
 function libc(): Libc | string {
   if (libcLoaded !== null) return libcLoaded;
   if (process.platform !== "linux") {
-    libcLoaded = `natsd reaches the syslog socket through Linux's libc; this is ${process.platform}`;
+    libcLoaded =
+      `natsd reaches the syslog socket through Linux's libc; this is ${process.platform}`;
     return libcLoaded;
   }
   try {
@@ -233,7 +235,8 @@ class LocalTransport implements SyslogTransport {
 
   #sendAll(bytes: Uint8Array): boolean {
     if (!this.#stream) {
-      return Number(this.c.send(this.#fd, ptr(bytes), bytes.length, MSG_DONTWAIT | MSG_NOSIGNAL)) >= 0;
+      const flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+      return Number(this.c.send(this.#fd, ptr(bytes), bytes.length, flags)) >= 0;
     }
     let offset = 0;
     while (offset < bytes.length) {

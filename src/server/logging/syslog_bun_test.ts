@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LogSetupError } from "./errors.ts";
-import { LocalSyslogUnavailable, openLocalSyslog, openRemoteSyslog, type SyslogTransport } from "./syslog_bun.ts";
+import {
+  LocalSyslogUnavailable, openLocalSyslog, openRemoteSyslog, type SyslogTransport,
+} from "./syslog_bun.ts";
 
 let dir = "";
 beforeEach(() => {

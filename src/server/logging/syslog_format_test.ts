@@ -38,11 +38,14 @@ describe("formatSyslog (Go's log/syslog)", () => {
 
 describe("parseRemoteSyslog (-r)", () => {
   test("udp, tcp and unix URLs", () => {
-    expect(parseRemoteSyslog("udp://127.0.0.1:514")).toEqual({ network: "udp", host: "127.0.0.1", port: 514 });
-    expect(parseRemoteSyslog("tcp://logs.example:601")).toEqual({ network: "tcp", host: "logs.example", port: 601 });
-    expect(parseRemoteSyslog("udp://[::1]:514")).toEqual({ network: "udp", host: "::1", port: 514 });
-    expect(parseRemoteSyslog("UDP://h:1")).toEqual({ network: "udp", host: "h", port: 1 });
-    expect(parseRemoteSyslog("unix:///var/run/rsyslog.sock")).toEqual({ network: "unix", path: "/var/run/rsyslog.sock" });
+    const cases: [string, unknown][] = [
+      ["udp://127.0.0.1:514", { network: "udp", host: "127.0.0.1", port: 514 }],
+      ["tcp://logs.example:601", { network: "tcp", host: "logs.example", port: 601 }],
+      ["udp://[::1]:514", { network: "udp", host: "::1", port: 514 }],
+      ["UDP://h:1", { network: "udp", host: "h", port: 1 }],
+      ["unix:///var/run/rsyslog.sock", { network: "unix", path: "/var/run/rsyslog.sock" }],
+    ];
+    for (const [url, target] of cases) expect(parseRemoteSyslog(url)).toEqual(target);
   });
 
   test("errors in nats-server's words", () => {
