@@ -101,7 +101,9 @@ export class Harness {
   constructor(options: HarnessOptions) {
     this.clock = options.clock ?? new FakeClock(T0);
     this.stream = options.stream ?? new MemStore({ clock: this.clock, limits: options.limits });
-    for (const subject of options.preload ?? []) this.stream.storeMsg(subject, null, bytes(subject));
+    for (const subject of options.preload ?? []) {
+      this.stream.storeMsg(subject, null, bytes(subject));
+    }
     const cfg = options.config;
     this.store = options.store !== undefined ? options.store : new MemConsumerStore({
       ackPolicy: cfg.ackPolicy,

@@ -14,14 +14,23 @@ describe("AckSubjects", () => {
     const hash = accountHash("ACC");
     const noDomain = new AckSubjects({ stream: "S", consumer: "C", account: "ACC", v2: true });
     expect(noDomain.reply(1, 2, 3, 4n, 5)).toBe(`$JS.ACK._.${hash}.S.C.1.2.3.4.5`);
-    const hub = new AckSubjects({ stream: "S", consumer: "C", account: "ACC", domain: "hub", v2: true });
+    const hub = new AckSubjects({
+      stream: "S",
+      consumer: "C",
+      account: "ACC",
+      domain: "hub",
+      v2: true,
+    });
     expect(hub.reply(1, 2, 3, 4n, 5)).toBe(`$JS.ACK.hub.${hash}.S.C.1.2.3.4.5`);
   });
 
   test("subscriptions receive both forms", () => {
     const subjects = new AckSubjects({ stream: "S", consumer: "C" });
     const hash = accountHash("$G");
-    expect(subjects.ackSubscriptions).toEqual(["$JS.ACK.S.C.*.*.*.*.*", `$JS.ACK._.${hash}.S.C.*.*.*.*.>`]);
+    expect(subjects.ackSubscriptions).toEqual([
+      "$JS.ACK.S.C.*.*.*.*.*",
+      `$JS.ACK._.${hash}.S.C.*.*.*.*.>`,
+    ]);
     expect(subjects.fcSubscriptions).toEqual(["$JS.FC.S.C.*", `$JS.FC._.${hash}.S.C.*`]);
   });
 

@@ -87,7 +87,10 @@ describe("explicit acks", () => {
     const [first] = delivered(h, 1);
     h.interest.add("inbox.next");
     const out = h.ack(first, "+NXT 2", "inbox.next");
-    expect(msgs(out).map((m) => [m.to, m.streamSeq])).toEqual([["inbox.next", 2], ["inbox.next", 3]]);
+    expect(msgs(out).map((m) => [m.to, m.streamSeq])).toEqual([
+      ["inbox.next", 2],
+      ["inbox.next", 3],
+    ]);
     expect(h.core.info(h.now).ackFloor.streamSeq).toBe(1);
   });
 
@@ -111,7 +114,8 @@ describe("explicit acks", () => {
 
 describe("ack all", () => {
   test("one ack settles everything up to it", () => {
-    const h = new Harness({ config: pullConfig({ ackPolicy: "all" }), preload: ["a", "b", "c", "d"] });
+    const config = pullConfig({ ackPolicy: "all" });
+    const h = new Harness({ config, preload: ["a", "b", "c", "d"] });
     const got = delivered(h, 4);
     h.ack(got[2]);
     const info = h.core.info(h.now);
@@ -142,7 +146,7 @@ describe("ack none", () => {
     expect(info.delivered).toMatchObject({ consumerSeq: 2, streamSeq: 2 });
   });
 
-  test("on a limits stream acks are not confirmed; on interest streams deliveries are stream acks", () => {
+  test("limits streams get no ack confirmation; interest streams get deliveries as acks", () => {
     const limits = new Harness({ config: pushConfig({ ackPolicy: "none" }), preload: ["a"] });
     const m = msgs(limits.log)[0];
     expect(ackReplies(limits.ack(m, "+ACK", "r"))).toEqual([]);
@@ -163,7 +167,10 @@ describe("nak, progress, term", () => {
     const out = h.ack(got[0], "-NAK");
     expect(events(out)).toEqual([{ type: "nak", streamSeq: 1, consumerSeq: 1, deliveries: 1 }]);
     const again = delivered(h, 2);
-    expect(again.map((m) => [m.streamSeq, m.deliveries, m.consumerSeq])).toEqual([[1, 2, 2], [2, 1, 3]]);
+    expect(again.map((m) => [m.streamSeq, m.deliveries, m.consumerSeq])).toEqual([
+      [1, 2, 2],
+      [2, 1, 3],
+    ]);
     expect(again[0].reply).toBe(`$JS.ACK.S.C.2.1.2.${again[0].reply.split(".")[7]}.1`);
     expect(h.core.info(h.now).numRedelivered).toBe(1);
   });

@@ -140,9 +140,9 @@ export class ConsumerCore {
     onStreamRemoved(this.#s, seq, subject, nowNs);
   }
 
-  /** The stream was purged below sseq (see onStreamPurged). */
-  streamPurged(purge: { sseq: number; lastSeq: number; isWider: boolean }, nowNs: bigint): void {
-    onStreamPurged(this.#s, purge, nowNs);
+  /** The stream was purged; subject is the purge request's filter ("" for none). */
+  streamPurged(subject: string, nowNs: bigint): void {
+    onStreamPurged(this.#s, subject, nowNs);
   }
 
   /** The push deliver subject gained or lost interest. */

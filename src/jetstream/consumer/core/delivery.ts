@@ -10,7 +10,13 @@ import { moveAckFloor, processTerm } from "./acks.ts";
 import { type CoreState, type HeldMsg, NS_PER_MS, TERM_REASON_UNACKED_DELETED } from "./_state.ts";
 import { nextWaiting, processWaiting } from "./pull.ts";
 import { trackPending } from "./redelivery.ts";
-import { batchCompleted, headersOnly, PIN_ID_HEADER, STATUS_FLOW_CONTROL, withHeader } from "./status.ts";
+import {
+  batchCompleted,
+  headersOnly,
+  PIN_ID_HEADER,
+  STATUS_FLOW_CONTROL,
+  withHeader,
+} from "./status.ts";
 
 /** Why the loop stopped looking for a message. */
 type NoMsg = "eof" | "max_ack_pending" | "gone" | "error" | "idle";

@@ -3,7 +3,14 @@ import { parsePullRequest, type PullRequestResult } from "./pull_request.ts";
 
 const enc = new TextEncoder();
 const parse = (s: string) => parsePullRequest(enc.encode(s));
-const one = { batch: 1, maxBytes: 0, noWait: false, expiresNs: 0n, heartbeatNs: 0n, priority: null };
+const one = {
+  batch: 1,
+  maxBytes: 0,
+  noWait: false,
+  expiresNs: 0n,
+  heartbeatNs: 0n,
+  priority: null,
+};
 const pg = { group: "", minPending: 0, minAckPending: 0, id: "", priority: 0 };
 
 describe("parsePullRequest", () => {
@@ -18,7 +25,14 @@ describe("parsePullRequest", () => {
     ["{}", { ok: true, request: { ...one, batch: 0, priority: pg } }],
     ['{"batch":5,"expires":1000000000,"max_bytes":1024,"no_wait":true}', {
       ok: true,
-      request: { ...one, batch: 5, expiresNs: 1_000_000_000n, maxBytes: 1024, noWait: true, priority: pg },
+      request: {
+        ...one,
+        batch: 5,
+        expiresNs: 1_000_000_000n,
+        maxBytes: 1024,
+        noWait: true,
+        priority: pg,
+      },
     }],
     ['{"Batch":2,"EXPIRES":5}', {
       ok: true, request: { ...one, batch: 2, expiresNs: 5n, priority: pg },

@@ -21,7 +21,10 @@ describe("pull requests", () => {
   test("a batch takes up to its size, then the request is done", () => {
     const h = new Harness({ config: pullConfig(), preload: ["a", "b", "c"] });
     const out = h.pull("r", { batch: 2, expires: EXP });
-    expect(msgs(out).map((m) => [m.to, m.subject, m.streamSeq])).toEqual([["r", "a", 1], ["r", "b", 2]]);
+    expect(msgs(out).map((m) => [m.to, m.subject, m.streamSeq])).toEqual([
+      ["r", "a", 1],
+      ["r", "b", 2],
+    ]);
     expect(h.core.info(h.now).numWaiting).toBe(0);
   });
 
@@ -52,7 +55,9 @@ describe("pull requests", () => {
 
   test("no_wait on nothing pending gets 404 at once", () => {
     const h = new Harness({ config: pullConfig() });
-    expect(texts(h.pull("r", { batch: 3, no_wait: true }))).toEqual(["NATS/1.0 404 No Messages\r\n\r\n"]);
+    expect(texts(h.pull("r", { batch: 3, no_wait: true }))).toEqual([
+      "NATS/1.0 404 No Messages\r\n\r\n",
+    ]);
     expect(h.core.info(h.now).numWaiting).toBe(0);
   });
 
@@ -71,7 +76,7 @@ describe("pull requests", () => {
     expect(texts(out)).toEqual(["NATS/1.0 404 No Messages\r\n\r\n"]);
   });
 
-  test("no_wait while earlier requests already cover what is pending gets 408 Requests Pending", () => {
+  test("no_wait when earlier requests cover what is pending gets 408 Requests Pending", () => {
     const h = new Harness({ config: pullConfig({ maxAckPending: 1 }), preload: ["a", "b"] });
     h.pull("r1", { batch: 5, expires: EXP });
     expect(texts(h.pull("r2", { batch: 1, no_wait: true }))).toEqual([
@@ -97,7 +102,8 @@ describe("pull requests", () => {
     const out = h.pull("r", { batch: 1, max_bytes: 1000, expires: EXP });
     const size = 1 + msgs(out)[0].reply.length + 1;
     expect(texts(out)).toEqual([
-      `NATS/1.0 409 Batch Completed\r\nNats-Pending-Messages: 0\r\nNats-Pending-Bytes: ${1000 - size}\r\n\r\n`,
+      "NATS/1.0 409 Batch Completed\r\nNats-Pending-Messages: 0\r\n" +
+      `Nats-Pending-Bytes: ${1000 - size}\r\n\r\n`,
     ]);
   });
 
@@ -111,20 +117,22 @@ describe("pull requests", () => {
     expect(h.core.info(h.now).numWaiting).toBe(0);
   });
 
-  test("a full waiting queue refuses with 409 Exceeded MaxWaiting, silently with heartbeats", () => {
+  test("a full waiting queue answers 409 Exceeded MaxWaiting (not with heartbeats)", () => {
     const h = new Harness({ config: pullConfig({ maxWaiting: 2 }) });
     h.pull("r1", { batch: 1, expires: EXP });
     h.pull("r2", { batch: 1, expires: EXP });
     expect(texts(h.pull("r3", { batch: 1, expires: EXP }))).toEqual([
       "NATS/1.0 409 Exceeded MaxWaiting\r\n\r\n",
     ]);
-    expect(texts(h.pull("r4", { batch: 1, expires: EXP, idle_heartbeat: 1_000_000_000 }))).toEqual([]);
+    const withHeartbeat = { batch: 1, expires: EXP, idle_heartbeat: 1_000_000_000 };
+    expect(texts(h.pull("r4", withHeartbeat))).toEqual([]);
   });
 
   test("request heartbeats: 100 Idle Heartbeat while idle, pushed back by deliveries", () => {
     const h = new Harness({ config: pullConfig() });
     h.pull("r", { batch: 5, expires: EXP, idle_heartbeat: 1_000_000_000 });
-    const hb = "NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 0\r\nNats-Last-Stream: 0\r\n\r\n";
+    const hb = "NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 0\r\n" +
+      "Nats-Last-Stream: 0\r\n\r\n";
     expect(texts(h.advance(1001n * MS))).toEqual([hb]);
     h.advance(500n * MS);
     h.pub("a");
@@ -272,7 +280,11 @@ describe("priority groups", () => {
 
   test("unpin drops the pin so the next request is pinned afresh", () => {
     const h = new Harness({
-      config: pullConfig({ priorityPolicy: "pinned_client", priorityGroups: ["jobs"], pinnedTtlNs: SECOND }),
+      config: pullConfig({
+        priorityPolicy: "pinned_client",
+        priorityGroups: ["jobs"],
+        pinnedTtlNs: SECOND,
+      }),
       preload: ["a", "b"],
     });
     h.pull("one", group({}));
@@ -289,7 +301,8 @@ describe("priority groups", () => {
     });
     h.pull("low", { ...group({ priority: 5 }), batch: 2 });
     h.pull("high", { ...group({ priority: 1 }), batch: 2 });
-    expect(msgs(h.pub("a", "b", "c", "d")).map((m) => m.to)).toEqual(["high", "high", "low", "low"]);
+    const order = msgs(h.pub("a", "b", "c", "d")).map((m) => m.to);
+    expect(order).toEqual(["high", "high", "low", "low"]);
   });
 });
 

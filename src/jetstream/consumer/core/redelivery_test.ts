@@ -79,7 +79,8 @@ describe("max_deliver", () => {
   });
 
   test("max_deliver 1 never redelivers and reports no redeliveries", () => {
-    const h = new Harness({ config: pushConfig({ ackWaitNs: SECOND, maxDeliver: 1 }), preload: ["a"] });
+    const config = pushConfig({ ackWaitNs: SECOND, maxDeliver: 1 });
+    const h = new Harness({ config, preload: ["a"] });
     h.advance(5n * SECOND);
     expect(msgs(h.log).length).toBe(1);
     expect(h.core.info(h.now).numRedelivered).toBe(0);
@@ -132,7 +133,8 @@ describe("pending check housekeeping", () => {
   });
 
   test("the periodic ack floor check terminates pending messages lost without notice", () => {
-    const h = new Harness({ config: pushConfig({ ackWaitNs: 3600n * SECOND }), preload: ["a", "b", "c"] });
+    const config = pushConfig({ ackWaitNs: 3600n * SECOND });
+    const h = new Harness({ config, preload: ["a", "b", "c"] });
     const first = msgs(h.log);
     h.ack(first[0]);
     h.stream.compact(3);

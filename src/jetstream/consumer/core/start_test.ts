@@ -28,7 +28,12 @@ const cases: StartCase[] = [
     pending: 5,
   },
   { name: "last", config: { deliverPolicy: "last" }, delivered: [9], pending: 1 },
-  { name: "last filtered", config: { deliverPolicy: "last", filters: ["a.*"] }, delivered: [7], pending: 1 },
+  {
+    name: "last filtered",
+    config: { deliverPolicy: "last", filters: ["a.*"] },
+    delivered: [7],
+    pending: 1,
+  },
   {
     name: "last with filters takes the latest of them",
     config: { deliverPolicy: "last", filters: ["a.1", "c.*"] },
@@ -202,7 +207,8 @@ describe("restore from the consumer store", () => {
   });
 
   test("restored pending is checked within 1.5 s even with a long ack wait", () => {
-    const first = new Harness({ config: pullConfig({ ackWaitNs: 3600n * SECOND }), preload: ["a"] });
+    const config = pullConfig({ ackWaitNs: 3600n * SECOND });
+    const first = new Harness({ config, preload: ["a"] });
     first.pull("r", "1");
     first.clock.advance(3601n * SECOND);
     const second = new Harness({

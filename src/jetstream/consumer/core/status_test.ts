@@ -8,7 +8,8 @@ describe("status messages match nats-server byte for byte", () => {
   const cases: Array<[string, Uint8Array, string]> = [
     ["404", status.STATUS_NO_MESSAGES, "NATS/1.0 404 No Messages\r\n\r\n"],
     ["408 timeout", status.requestTimeout(p),
-      "NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: 3\r\nNats-Pending-Bytes: 512\r\n\r\n"],
+      "NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: 3\r\n" +
+      "Nats-Pending-Bytes: 512\r\n\r\n"],
     ["408 pending", status.STATUS_REQUESTS_PENDING, "NATS/1.0 408 Requests Pending\r\n\r\n"],
     ["409 max bytes", status.maxBytesExceeded(p),
       "NATS/1.0 409 Message Size Exceeds MaxBytes\r\nNats-Pending-Messages: 3\r\n" +
@@ -18,7 +19,8 @@ describe("status messages match nats-server byte for byte", () => {
     ["409 max waiting", status.STATUS_MAX_WAITING, "NATS/1.0 409 Exceeded MaxWaiting\r\n\r\n"],
     ["409 deleted", status.STATUS_CONSUMER_DELETED, "NATS/1.0 409 Consumer Deleted\r\n\r\n"],
     ["409 push", status.STATUS_PUSH_BASED, "NATS/1.0 409 Consumer is push based\r\n\r\n"],
-    ["409 max batch", status.exceededMaxBatch(10), "NATS/1.0 409 Exceeded MaxRequestBatch of 10\r\n\r\n"],
+    ["409 max batch", status.exceededMaxBatch(10),
+      "NATS/1.0 409 Exceeded MaxRequestBatch of 10\r\n\r\n"],
     ["409 max expires", status.exceededMaxExpires(60_000_000_000n),
       "NATS/1.0 409 Exceeded MaxRequestExpires of 1m0s\r\n\r\n"],
     ["409 max bytes limit", status.exceededMaxBytes(1024),
@@ -26,7 +28,8 @@ describe("status messages match nats-server byte for byte", () => {
     ["400", status.badRequest("heartbeat value too large"),
       "NATS/1.0 400 Bad Request - heartbeat value too large\r\n\r\n"],
     ["423 wrong pin", status.wrongPinId(p),
-      "NATS/1.0 423 Nats-Wrong-Pin-Id\r\nNats-Pending-Messages: 3\r\nNats-Pending-Bytes: 512\r\n\r\n"],
+      "NATS/1.0 423 Nats-Wrong-Pin-Id\r\nNats-Pending-Messages: 3\r\n" +
+      "Nats-Pending-Bytes: 512\r\n\r\n"],
     ["423 mismatch", status.STATUS_PIN_MISMATCH, "NATS/1.0 423 Nats-Pin-Id mismatch\r\n\r\n"],
     ["100 fc", status.STATUS_FLOW_CONTROL, "NATS/1.0 100 FlowControl Request\r\n\r\n"],
     ["100 hb", status.idleHeartbeat({ consumerSeq: 4, streamSeq: 9 }, ""),

@@ -4,6 +4,7 @@
  * purge, resetStartingSeq).
  * @module
  */
+import { subjectIsSubsetOf } from "../../../subjects/subject.ts";
 import { processTerm } from "./acks.ts";
 import { type CoreState, TERM_REASON_UNACKED_DELETED } from "./_state.ts";
 import { streamNumPending, writeStoreState } from "./start.ts";
@@ -45,16 +46,46 @@ function dropPending(s: CoreState, seq: number, dseq: number, nowNs: bigint): vo
 }
 
 /**
- * The stream was purged up to (not including) sseq; 0 with isWider false means everything up to
- * lastSeq. isWider: the purge covered only part of what the consumer reads, so pending messages
- * above the purge point are checked one by one (purge).
+ * The stream was purged (all of it, or by subject / sequence / keep); `subject` is the purge
+ * request's filter, "" for none. Works out from the stream's state after the purge where the
+ * consumer's floors go (nats-server stream.purgeLocked and consumer.purge).
  */
-export function onStreamPurged(
+export function onStreamPurged(s: CoreState, subject: string, nowNs: bigint): void {
+  if (s.closed) return;
+  const state = s.env.stream.fastState();
+  let start = state.firstSeq;
+  if (subject !== "") start = s.env.stream.filteredState(state.firstSeq, subject).first;
+  let isWider = false;
+  if (subject !== "" && !coveredBy(s, subject)) {
+    if (!overlaps(s, subject)) return;
+    isWider = true;
+    start = state.firstSeq;
+  }
+  purge(s, { sseq: start, lastSeq: state.lastSeq, isWider }, nowNs);
+}
+
+/** Every filter of the consumer is the purge subject or inside it (isEqualOrSubsetMatch). */
+function coveredBy(s: CoreState, subject: string): boolean {
+  return s.cfg.filters.some((f) => f === subject || subjectIsSubsetOf(f, subject));
+}
+
+/** The purge subject reaches messages the consumer reads (isFilteredMatch). */
+function overlaps(s: CoreState, subject: string): boolean {
+  const filters = s.cfg.filters;
+  if (filters.length === 0) return true;
+  return filters.some((f) => f === subject || subjectIsSubsetOf(subject, f));
+}
+
+/**
+ * Moves the consumer past a purge below sseq (0 with isWider false: everything up to lastSeq).
+ * isWider: the consumer reads more than was purged, so pending messages above sseq are checked
+ * one by one (consumer.purge).
+ */
+function purge(
   s: CoreState,
   purge: { sseq: number; lastSeq: number; isWider: boolean },
   nowNs: bigint,
 ): void {
-  if (s.closed) return;
   const sseq = purge.sseq === 0 && !purge.isWider ? purge.lastSeq + 1 : purge.sseq;
   if (s.sseq < sseq) s.sseq = sseq;
   if (s.asflr < sseq) {
