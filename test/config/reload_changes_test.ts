@@ -74,6 +74,18 @@ describe("reload applies", () => {
     expect(s.log()).not.toMatch(/PUB now\.off/);
   });
 
+  test("max_traced_msg_len cuts traced payloads, and the reload lifts the cut", async () => {
+    const s = await server("trace: true\nmax_traced_msg_len: 5\n");
+    const c = await rawClient(s.port);
+    c.send("PUB cut 11\r\nhello world\r\n");
+    await c.flush();
+    await s.waitForLog(/MSG_PAYLOAD: \["hello\.\.\."\]/);
+    await reload(s, "trace: true\nmax_traced_msg_len: 0\n", /Reloaded: max_traced_msg_len = 0$/);
+    c.send("PUB whole 11\r\nhello there\r\n");
+    await c.flush();
+    await s.waitForLog(/MSG_PAYLOAD: \["hello there"\]/);
+  });
+
   test("ping_interval applies to the timers of new clients", async () => {
     const s = await server("ping_interval: \"2m\"\n");
     await reload(s, "ping_interval: \"50ms\"\n", /Reloaded: ping_interval = 50ms$/);

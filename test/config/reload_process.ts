@@ -28,7 +28,8 @@ export interface SpawnedServer {
 }
 
 export interface SpawnOptions {
-  config: string;
+  /** The config text, or a function of the server's directory giving it. */
+  config: string | ((dir: string) => string);
   args?: string[];
   command?: string[];
 }
@@ -37,7 +38,8 @@ export interface SpawnOptions {
 export async function spawnServer(options: SpawnOptions): Promise<SpawnedServer> {
   const dir = mkdtempSync(join(tmpdir(), "natsd-reload-"));
   const configPath = join(dir, "server.conf");
-  writeFileSync(configPath, options.config);
+  writeFileSync(configPath,
+    typeof options.config === "string" ? options.config : options.config(dir));
   const [program, ...leading] = options.command ?? serverCommand();
   const proc = Bun.spawn(
     [program, ...leading, "--ports_file_dir", dir, "-c", configPath, ...(options.args ?? [])],
