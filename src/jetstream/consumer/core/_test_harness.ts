@@ -4,6 +4,7 @@
  * consumer_core.ts done synchronously, so every test runs deterministically without sleeping.
  * @module
  */
+import { SeededRandom } from "../../../util/random.ts";
 import { FakeClock, MemStore, type StoreLimits } from "../../store/mod.ts";
 import { type ConsumerStore, MemConsumerStore } from "../store/mod.ts";
 import { AckSubjects } from "./ack_subject.ts";
@@ -58,16 +59,10 @@ export function pushConfig(over: Partial<CoreConfig> = {}): CoreConfig {
   return pullConfig({ deliverSubject: "deliver", maxWaiting: 0, ...over });
 }
 
-/** A seeded PRNG (mulberry32). */
+/** A seeded uniform [0, 1) source (src/util/random.ts). */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 export type MsgOut = Extract<ConsumerOutput, { kind: "msg" }>;
