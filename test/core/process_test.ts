@@ -95,6 +95,8 @@ describe("process files and signals", () => {
       refused = true; // connection refused: the listener is closed
     }
     expect(refused).toBe(true);
+    // nats-server (2.10+) and natsd ignore SIGTERM while lame duck mode runs; SIGINT stops.
+    server.signal("SIGINT");
     await server.stop();
   });
 });
