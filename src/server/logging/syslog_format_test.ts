@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { LogSetupError } from "./errors.ts";
 import {
-  FACILITY_DAEMON, FACILITY_KERN, formatSyslog, parseRemoteSyslog, rfc3339, stamp, syslogTag,
+  FACILITY_DAEMON, FACILITY_KERN, formatSyslog, parseRemoteSyslog, type RemoteSyslogTarget,
+  rfc3339, stamp, syslogTag,
 } from "./syslog_format.ts";
 
 const NOW = new Date(2024, 0, 5, 7, 8, 9).getTime();
@@ -38,7 +39,7 @@ describe("formatSyslog (Go's log/syslog)", () => {
 
 describe("parseRemoteSyslog (-r)", () => {
   test("udp, tcp and unix URLs", () => {
-    const cases: [string, unknown][] = [
+    const cases: [string, RemoteSyslogTarget][] = [
       ["udp://127.0.0.1:514", { network: "udp", host: "127.0.0.1", port: 514 }],
       ["tcp://logs.example:601", { network: "tcp", host: "logs.example", port: 601 }],
       ["udp://[::1]:514", { network: "udp", host: "::1", port: 514 }],
