@@ -9,7 +9,8 @@ import type { Account } from "../accounts/account.ts";
 import type { ClientConnection } from "../client/connection.ts";
 import type { ConnectOptions } from "../client/connect_options.ts";
 import { goQuote } from "../monitor/go_format.ts";
-import { ClosedReason } from "../protocol/errors.ts";
+import { NO_LIMIT } from "../accounts/types.ts";
+import { ClosedReason, ERR } from "../protocol/errors.ts";
 import { errLine } from "../protocol/encoder.ts";
 import type { Authenticator, AuthUser } from "./authenticator.ts";
 import { ClientPermissions } from "./permissions.ts";
@@ -18,8 +19,12 @@ export interface ClientAuthDeps {
   readonly authenticator: Authenticator;
   readonly globalAccount: Account;
   accountNamed(name: string): Account | null;
-  readonly log: { debug(message: string): void; info(message: string): void };
-  nowMs(): number;
+  /** Server limits the account's limits combine with. */
+  readonly options: { readonly maxPayloadBytes: number; readonly maxSubscriptions: number };
+  readonly log: {
+    debug(message: string): void; info(message: string): void; error(message: string): void;
+  };
+  readonly clock: { nowMs(): number };
 }
 
 /** Go's getAuthUser: how logs name a client's identity, never showing a secret. */
@@ -55,13 +60,35 @@ export function authenticateClient(
   const user = verdict.user;
   const account = accountOf(deps, user);
   if (account === null) return null;
+  if (client.account !== account && account.connectionsFull) {
+    // Go's maxAccountConnExceeded: its own error, not an authorization violation.
+    client.sendProtocol(errLine(ERR.maxAccountConnectionsExceeded));
+    deps.log.error(`${clientLabel(client)} - ${ERR.maxAccountConnectionsExceeded}`);
+    client.close(ClosedReason.maxAccountConnectionsExceeded);
+    return null;
+  }
+  applyAccountLimits(deps, client, account);
   // As Go's RegisterUser: the client is known by the user it authenticated as.
   if (user?.kind === "user") connect.user = user.name;
   if (user?.kind === "nkey") connect.nkey = user.name;
   client.authUser = user;
   client.permissions = user?.permissions != null
-    ? new ClientPermissions(user.permissions, deps.nowMs()) : null;
+    ? new ClientPermissions(user.permissions, deps.clock) : null;
   return account;
+}
+
+/** Go's applyAccountLimits: the tighter of the server's and the account's limits. */
+function applyAccountLimits(deps: ClientAuthDeps, client: ClientConnection, account: Account):
+  void {
+  const limits = account.limits;
+  const serverSubs = deps.options.maxSubscriptions > 0 ? deps.options.maxSubscriptions : NO_LIMIT;
+  const accountSubs = limits.maxSubscriptions;
+  client.subscriptionsMax = serverSubs === NO_LIMIT ? accountSubs
+    : accountSubs === NO_LIMIT ? serverSubs : Math.min(serverSubs, accountSubs);
+  const serverPayload = deps.options.maxPayloadBytes;
+  const payload = limits.maxPayload === NO_LIMIT ? serverPayload
+    : Math.min(serverPayload, Math.max(limits.maxPayload, 0));
+  client.parser.setLimits({ maxPayloadBytes: payload });
 }
 
 function accountOf(deps: ClientAuthDeps, user: AuthUser | null): Account | null {

@@ -86,6 +86,11 @@ export class CompiledPermissions {
   }
 }
 
+/** Monotonic milliseconds (the server's clock; tests pass a fake). */
+export interface PermissionClock {
+  nowMs(): number;
+}
+
 interface ReplyRecord {
   atMs: number;
   count: number;
@@ -102,9 +107,13 @@ export class ClientPermissions {
   #lastLength = -1;
   #lastAllowed = false;
 
-  constructor(readonly compiled: CompiledPermissions, nowMs: number) {
+  readonly #clock: PermissionClock;
+
+  /** The clock is read only for `allow_responses` bookkeeping. */
+  constructor(readonly compiled: CompiledPermissions, clock: PermissionClock) {
+    this.#clock = clock;
     this.#replies = compiled.response !== null ? new Map() : null;
-    this.#lastPruneMs = nowMs;
+    this.#lastPruneMs = this.#replies !== null ? clock.nowMs() : 0;
   }
 
   get checksPublish(): boolean {
@@ -117,19 +126,19 @@ export class ClientPermissions {
   }
 
   /** Go's pubAllowedFullCheck: the static lists, then this connection's tracked replies. */
-  publishAllowed(subject: string, nowMs: number): boolean {
+  publishAllowed(subject: string): boolean {
     const compiled = this.compiled;
     if (!compiled.checksPublish) return true;
     const cached = this.#publishCache.get(subject);
     if (cached !== undefined) return cached;
     const allowed = compiled.publishAllowed(subject);
-    if (!allowed && this.#replies !== null) return this.#responseAllowed(subject, nowMs);
+    if (!allowed && this.#replies !== null) return this.#responseAllowed(subject);
     this.#publishCache.set(subject, allowed);
     return allowed;
   }
 
   /** publishAllowed for a subject given as bytes, skipping the decode for a repeated subject. */
-  publishAllowedBytes(buf: Uint8Array, start: number, end: number, nowMs: number): boolean {
+  publishAllowedBytes(buf: Uint8Array, start: number, end: number): boolean {
     const length = end - start;
     if (length === this.#lastLength) {
       const last = this.#lastSubject;
@@ -143,7 +152,7 @@ export class ClientPermissions {
       if (same) return this.#lastAllowed;
     }
     const subject = decode(buf, start, end);
-    const allowed = this.publishAllowed(subject, nowMs);
+    const allowed = this.publishAllowed(subject);
     // Only static decisions are reused; a tracked reply is consumed on every use.
     if (length <= LAST_SUBJECT_BYTES_MAX && this.#publishCache.get(subject) !== undefined) {
       this.#lastSubject.set(buf.subarray(start, end));
@@ -182,10 +191,11 @@ export class ClientPermissions {
   }
 
   /** After delivering a request: its reply subject becomes publishable (allow_responses). */
-  recordReply(reply: string, nowMs: number): void {
+  recordReply(reply: string): void {
     const replies = this.#replies;
     if (replies === null || reply === "") return;
-    if (this.publishAllowed(reply, nowMs)) return;
+    if (this.publishAllowed(reply)) return;
+    const nowMs = this.#clock.nowMs();
     replies.set(reply, { atMs: nowMs, count: 0 });
     this.#repliesSincePrune++;
     if (this.#repliesSincePrune > REPLY_RECORDS_PER_PRUNE_MAX ||
@@ -199,7 +209,7 @@ export class ClientPermissions {
     return this.#replies?.size ?? 0;
   }
 
-  #responseAllowed(subject: string, nowMs: number): boolean {
+  #responseAllowed(subject: string): boolean {
     const record = this.#replies?.get(subject);
     const limits = this.compiled.response;
     if (record === undefined || limits === null) return false;
@@ -208,7 +218,7 @@ export class ClientPermissions {
       this.#replies!.delete(subject);
       return false;
     }
-    if (limits.expiresMs > 0 && nowMs - record.atMs > limits.expiresMs) {
+    if (limits.expiresMs > 0 && this.#clock.nowMs() - record.atMs > limits.expiresMs) {
       this.#replies!.delete(subject);
       return false;
     }

@@ -7,6 +7,16 @@ import type { PermissionsConfig } from "./types.ts";
 
 const encoder = new TextEncoder();
 
+/** A clock the test moves by hand. */
+class FakeClock {
+  now = 0;
+  nowMs(): number {
+    return this.now;
+  }
+}
+
+const at = (now: number) => Object.assign(new FakeClock(), { now });
+
 function perms(config: Partial<PermissionsConfig>): CompiledPermissions {
   return new CompiledPermissions({ publish: null, subscribe: null, response: null, ...config });
 }
@@ -61,37 +71,38 @@ describe("CompiledPermissions", () => {
 
 describe("ClientPermissions", () => {
   test("publish decisions are cached and the cache stays bounded", () => {
-    const client = new ClientPermissions(perms({ publish: { allow: ["ok.>"], deny: null } }), 0);
+    const client = new ClientPermissions(perms({ publish: { allow: ["ok.>"], deny: null } }),
+      at(0));
     for (let i = 0; i < PUBLISH_DECISIONS_MAX * 3; i++) {
-      expect(client.publishAllowed(`ok.${i}`, 0)).toBe(true);
-      expect(client.publishAllowed(`no.${i}`, 0)).toBe(false);
+      expect(client.publishAllowed(`ok.${i}`)).toBe(true);
+      expect(client.publishAllowed(`no.${i}`)).toBe(false);
     }
   });
 
   test("publishAllowedBytes decides from bytes, reusing the last static decision", () => {
-    const client = new ClientPermissions(perms({ publish: { allow: ["a"], deny: null } }), 0);
+    const client = new ClientPermissions(perms({ publish: { allow: ["a"], deny: null } }), at(0));
     const buf = encoder.encode("xxaxxb");
-    expect(client.publishAllowedBytes(buf, 2, 3, 0)).toBe(true);
-    expect(client.publishAllowedBytes(buf, 2, 3, 0)).toBe(true);
-    expect(client.publishAllowedBytes(buf, 5, 6, 0)).toBe(false);
-    expect(client.publishAllowedBytes(encoder.encode("a"), 0, 1, 0)).toBe(true);
+    expect(client.publishAllowedBytes(buf, 2, 3)).toBe(true);
+    expect(client.publishAllowedBytes(buf, 2, 3)).toBe(true);
+    expect(client.publishAllowedBytes(buf, 5, 6)).toBe(false);
+    expect(client.publishAllowedBytes(encoder.encode("a"), 0, 1)).toBe(true);
   });
 
   test("the delivery filter is armed only by a subscription a deny entry could overlap", () => {
     const compiled = perms({ subscribe: { allow: null, deny: ["foo.secret", "bar v2"] } });
-    const literal = new ClientPermissions(compiled, 0);
+    const literal = new ClientPermissions(compiled, at(0));
     expect(literal.subscribeAllowed("foo.public", null)).toBe(true);
     expect(literal.checksDelivery).toBe(false);
-    const unrelated = new ClientPermissions(compiled, 0);
+    const unrelated = new ClientPermissions(compiled, at(0));
     expect(unrelated.subscribeAllowed("baz.*", null)).toBe(true);
     expect(unrelated.checksDelivery).toBe(false);
-    const wild = new ClientPermissions(compiled, 0);
+    const wild = new ClientPermissions(compiled, at(0));
     expect(wild.subscribeAllowed("foo.*", null)).toBe(true);
     expect(wild.checksDelivery).toBe(true);
     expect(wild.deliveryDenied("foo.secret", null)).toBe(true);
     expect(wild.deliveryDenied("foo.secret", null)).toBe(true);
     expect(wild.deliveryDenied("foo.open", null)).toBe(false);
-    const queued = new ClientPermissions(compiled, 0);
+    const queued = new ClientPermissions(compiled, at(0));
     expect(queued.subscribeAllowed("bar", "v1")).toBe(true);
     expect(queued.checksDelivery).toBe(true);
     expect(queued.deliveryDenied("bar", "v2")).toBe(true);
@@ -101,35 +112,48 @@ describe("ClientPermissions", () => {
   test("allow_responses: a delivered reply may be published max times within expires", () => {
     const compiled = perms({ publish: { allow: ["svc.>"], deny: null },
       response: { maxMsgs: 2, expiresMs: 1000 } });
-    const client = new ClientPermissions(compiled, 0);
+    const clock = at(0);
+    const client = new ClientPermissions(compiled, clock);
     expect(client.checksDelivery).toBe(true);
-    expect(client.publishAllowed("_INBOX.1", 0)).toBe(false);
-    client.recordReply("_INBOX.1", 10);
-    expect(client.publishAllowed("_INBOX.1", 20)).toBe(true);
-    expect(client.publishAllowed("_INBOX.1", 30)).toBe(true);
-    expect(client.publishAllowed("_INBOX.1", 40)).toBe(false);
-    client.recordReply("_INBOX.2", 100);
-    expect(client.publishAllowed("_INBOX.2", 1101)).toBe(false);
+    expect(client.publishAllowed("_INBOX.1")).toBe(false);
+    clock.now = 10;
+    client.recordReply("_INBOX.1");
+    clock.now = 20;
+    expect(client.publishAllowed("_INBOX.1")).toBe(true);
+    expect(client.publishAllowed("_INBOX.1")).toBe(true);
+    expect(client.publishAllowed("_INBOX.1")).toBe(false);
+    clock.now = 100;
+    client.recordReply("_INBOX.2");
+    clock.now = 1101;
+    expect(client.publishAllowed("_INBOX.2")).toBe(false);
     // A statically allowed reply is not tracked.
-    client.recordReply("svc.reply", 100);
+    client.recordReply("svc.reply");
     expect(client.trackedReplyCount).toBe(0);
   });
 
   test("tracked replies are pruned once used up or expired", () => {
-    const compiled = perms({ response: { maxMsgs: 1, expiresMs: 50 } });
-    const client = new ClientPermissions(compiled, 0);
-    client.recordReply("r.1", 0);
-    client.recordReply("r.2", 0);
-    expect(client.publishAllowed("r.1", 1)).toBe(true);
+    const clock = at(0);
+    const client = new ClientPermissions(perms({ response: { maxMsgs: 1, expiresMs: 50 } }),
+      clock);
+    client.recordReply("r.1");
+    client.recordReply("r.2");
+    clock.now = 1;
+    expect(client.publishAllowed("r.1")).toBe(true);
     expect(client.trackedReplyCount).toBe(2);
-    client.recordReply("r.3", REPLY_PRUNE_INTERVAL_MS + 1);
+    clock.now = REPLY_PRUNE_INTERVAL_MS + 1;
+    client.recordReply("r.3");
     // r.1 was used up, r.2 expired: only r.3 remains.
     expect(client.trackedReplyCount).toBe(1);
   });
 
   test("negative max and expires mean unlimited", () => {
-    const client = new ClientPermissions(perms({ response: { maxMsgs: -1, expiresMs: -1 } }), 0);
-    client.recordReply("r", 0);
-    for (let i = 0; i < 10; i++) expect(client.publishAllowed("r", i * 1e9)).toBe(true);
+    const clock = at(0);
+    const client = new ClientPermissions(perms({ response: { maxMsgs: -1, expiresMs: -1 } }),
+      clock);
+    client.recordReply("r");
+    for (let i = 0; i < 10; i++) {
+      clock.now = i * 1e9;
+      expect(client.publishAllowed("r")).toBe(true);
+    }
   });
 });

@@ -9,6 +9,7 @@ import type { Account } from "../accounts/account.ts";
 import type { AuthUser } from "../auth/authenticator.ts";
 import { authUserLabel } from "../auth/client_auth.ts";
 import type { ClientPermissions } from "../auth/permissions.ts";
+import type { SubjectMapper } from "../accounts/mappings.ts";
 import { isReservedReply, SYSTEM_QUEUE_GROUP } from "../auth/reserved_subjects.ts";
 import { goQuote } from "../monitor/go_format.ts";
 import { ClosedReason, ERR } from "../protocol/errors.ts";
@@ -63,6 +64,8 @@ export class ClientConnection implements ParserHandler, Flushable {
   permissions: ClientPermissions | null = null;
   /** The configured user this client authenticated as; null for simple or no auth. */
   authUser: AuthUser | null = null;
+  /** Subscriptions allowed (server and account limits combined); -1 for no limit. */
+  subscriptionsMax = -1;
   connectReceived = false;
   flushQueued = false;
   closed = false;
@@ -251,22 +254,49 @@ export class ClientConnection implements ParserHandler, Flushable {
     const stats = this.context.stats;
     stats.inMsgs++;
     stats.inBytes += size;
+    const account = this.account ?? this.#bindDefaultAccount();
+    if (account === null) return false;
+    // As nats-server: the account's mappings apply first; permissions see the mapped subject.
+    const pub = account.mappings === null ? args : this.#mapped(account.mappings, args);
     const perms = this.permissions;
     if (perms !== null && perms.checksPublish && !perms.publishAllowedBytes(
-      args.argBuf, args.subjectStart, args.subjectEnd, this.context.clock.nowMs())) {
-      this.#publishViolation(decode(args.argBuf, args.subjectStart, args.subjectEnd));
+      pub.argBuf, pub.subjectStart, pub.subjectEnd)) {
+      this.#publishViolation(decode(pub.argBuf, pub.subjectStart, pub.subjectEnd));
       return true;
     }
-    if (args.replyEnd > args.replyStart &&
-      isReservedReply(args.argBuf, args.replyStart, args.replyEnd)) {
-      this.#replyViolation(decode(args.argBuf, args.replyStart, args.replyEnd));
+    if (pub.replyEnd > pub.replyStart &&
+      isReservedReply(pub.argBuf, pub.replyStart, pub.replyEnd)) {
+      this.#replyViolation(decode(pub.argBuf, pub.replyStart, pub.replyEnd));
       return true;
     }
     if (this.connect.verbose) this.#queueBytes(OK_BYTES);
-    const account = this.account ?? this.#bindDefaultAccount();
-    if (account === null) return false;
-    this.context.routeMessage(this, account, args, payload, start, end);
+    this.context.routeMessage(this, account, pub, payload, start, end);
     return !this.closed;
+  }
+
+  #mapped(mappings: SubjectMapper, args: PubArgs): PubArgs {
+    const mapped = mappings.mapArgs(args);
+    if (mapped === null) return args;
+    if (this.#tracing) {
+      this.#traceIn("MAPPING", `${decode(args.argBuf, args.subjectStart, args.subjectEnd)} -> ` +
+        decode(mapped.argBuf, mapped.subjectStart, mapped.subjectEnd));
+    }
+    return mapped;
+  }
+
+  /** Go's getClientInfo: what a service import tells the exporter about this requester. */
+  requestInfo(detailed: boolean): Record<string, unknown> {
+    const rtt = Math.round(this.rttMs * 1_000_000);
+    const base = { acc: this.account?.name ?? "", ...(rtt > 0 ? { rtt } : {}) };
+    if (!detailed) return base;
+    const c = this.connect;
+    return {
+      start: new Date(Date.now() - (this.context.clock.nowMs() - this.startedAtMs)).toISOString(),
+      host: this.socket.remoteAddress, id: this.cid, ...base,
+      ...(c.user !== "" || c.nkey !== "" ? { user: c.nkey || c.user } : {}),
+      ...(c.name !== "" ? { name: c.name } : {}), ...(c.lang !== "" ? { lang: c.lang } : {}),
+      ...(c.version !== "" ? { ver: c.version } : {}), kind: "Client", client_type: "nats",
+    };
   }
 
   checkPublishSubject(args: PubArgs): void {
@@ -291,7 +321,8 @@ export class ClientConnection implements ParserHandler, Flushable {
       this.#sendErr(`Permissions Violation for Subscription to "${subject}", too many tokens`);
       return true;
     }
-    if (options.maxSubscriptions > 0 && this.subscriptions.size >= options.maxSubscriptions) {
+    // Set when the account was bound: the server's and the account's limits combined.
+    if (this.subscriptionsMax >= 0 && this.subscriptions.size >= this.subscriptionsMax) {
       this.#sendErr(ERR.maxSubscriptionsExceeded);
       return true;
     }
@@ -383,8 +414,7 @@ export class ClientConnection implements ParserHandler, Flushable {
     stats.outBytes += size;
     sub.delivered++;
     if (perms !== null && perms.checksDelivery && args.replyEnd > args.replyStart) {
-      perms.recordReply(decode(args.argBuf, args.replyStart, args.replyEnd),
-        this.context.clock.nowMs());
+      perms.recordReply(decode(args.argBuf, args.replyStart, args.replyEnd));
     }
     if (sub.maxMsgs > 0 && sub.delivered >= sub.maxMsgs) this.removeSubscription(sub);
     const maxPending = this.context.options.maxPendingBytes;

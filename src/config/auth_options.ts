@@ -10,6 +10,8 @@ import {
   emptyAccountConfig, type AccountConfig, type MappingConfig, type MappingDestinationConfig,
   type ResponseType, type ServiceExportConfig, type StreamExportConfig,
 } from "../accounts/types.ts";
+import { linkAccounts } from "../accounts/links.ts";
+import { mappingProblem } from "../accounts/mappings.ts";
 import { isValidPublicAccountKey, isValidPublicUserKey } from "../auth/nkeys.ts";
 import { checkPermissionSubjects, PermissionSubjectError } from "../auth/subject_patterns.ts";
 import {
@@ -490,14 +492,22 @@ export function parseMappings(m: Mapper, e: ConfigEntry): MappingConfig[] {
     }
     const v = child.value;
     if (v.kind === "string") {
-      out.push({ source, destinations: [{ subject: v.value, weight: 100, cluster: "" }] });
+      const mapping = { source, destinations: [{ subject: v.value, weight: 100, cluster: "" }] };
+      const problem = mappingProblem(mapping);
+      if (problem === null) out.push(mapping);
+      else {
+        m.error(child.keyPos, `Error adding mapping for ${JSON.stringify(source)} to ` +
+          `${JSON.stringify(v.value)} : ${problem}`);
+      }
       continue;
     }
     const items = v.kind === "array" ? v.items : [v];
     const destinations = items.map((item) => mappingDestination(m, item));
-    if (destinations.every((d) => d !== null)) {
-      out.push({ source, destinations: destinations as MappingDestinationConfig[] });
-    }
+    if (!destinations.every((d) => d !== null)) continue;
+    const mapping = { source, destinations: destinations as MappingDestinationConfig[] };
+    const problem = mappingProblem(mapping);
+    if (problem === null) out.push(mapping);
+    else m.error(child.keyPos, `Error adding mapping for ${JSON.stringify(source)} : ${problem}`);
   }
   return out;
 }
@@ -519,10 +529,8 @@ function parseAccount(m: Mapper, name: string, block: MapNode, path: string): vo
       }
     } else if (k === "imports" && v.kind === "array") {
       for (const item of v.items) parseImport(m, item, acc);
-      m.notAvailable("accounts.imports", child.keyPos);
     } else if (k === "exports" && v.kind === "array") {
       for (const item of v.items) parseExport(m, item, acc);
-      m.notAvailable("accounts.exports", child.keyPos);
     } else if (k === "users") {
       users = parseUsers(m, child, `${path}.${key}`);
       usersPos = child.keyPos;
@@ -530,10 +538,8 @@ function parseAccount(m: Mapper, name: string, block: MapNode, path: string): vo
       defaults = parsePermissions(m, child) ?? null;
     } else if (k === "mappings" || k === "maps") {
       acc.mappings.push(...parseMappings(m, child));
-      m.notAvailable("accounts.mappings", child.keyPos);
     } else if (k === "limits") {
       parseLimits(m, child, acc);
-      m.notAvailable("accounts.limits", child.keyPos);
     } else {
       m.notAvailable(`accounts.${k}`, child.keyPos);
     }
@@ -575,6 +581,7 @@ export const accounts: Handler = (m, e) => {
     return;
   }
   if (!schemaChecked(m, e, features.accountsSchema) || v.kind !== "map") return;
+  const errorsBefore = m.errors.length;
   for (const [name, child] of v.entries) {
     if (child.usedAsVariable) continue;
     if (child.value.kind !== "map") {
@@ -585,13 +592,15 @@ export const accounts: Handler = (m, e) => {
       parseAccount(m, name, child.value, `${e.key}.${name}`);
     }
   }
+  // As nats-server: exports and imports are checked once every account is known.
+  if (m.errors.length > errorsBefore) return;
+  for (const problem of linkAccounts(m.options.accounts ?? []).errors) m.error(e.keyPos, problem);
 };
 
 /** Top-level `mappings`: they belong to the global account. */
 export const mappings: Handler = (m, e) => {
   if (!schemaChecked(m, e, features.mappingsSchema)) return;
   m.set("mappings", [...(m.options.mappings ?? []), ...parseMappings(m, e)], e.keyPos);
-  m.notAvailable("mappings", e.keyPos);
 };
 
 export const noAuthUser: Handler = (m, e) => {

@@ -36,6 +36,19 @@ export interface MessageSource {
   stallFor(consumer: MessageSink): void;
 }
 
+/** The source of the message being routed now (service imports name the requester). */
+let publishing: (MessageSource & MessageSink) | null = null;
+
+/** The publisher of the message being delivered right now, or null outside delivery. */
+export function currentPublisher(): (MessageSource & MessageSink) | null {
+  return publishing;
+}
+
+/** Restores the publisher after a nested delivery (import forwarding). */
+export function restorePublisher(source: (MessageSource & MessageSink) | null): void {
+  publishing = source;
+}
+
 /**
  * Delivers one message. `payload[start, end)` holds headers then body.
  * Returns true when at least one subscription received it.
@@ -44,6 +57,7 @@ export function routeMessage(
   source: MessageSource & MessageSink, account: Account, args: PubArgs,
   payload: Uint8Array, start: number, end: number,
 ): boolean {
+  publishing = source;
   const sublist = account.sublist as unknown as Sublist<Subscription>;
   const cache = source.matchCache;
   let result = cache.lookup(sublist, args.argBuf, args.subjectStart, args.subjectEnd);

@@ -8,6 +8,7 @@ import { unlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { hostname as osHostname, networkInterfaces } from "node:os";
 import { Account, GLOBAL_ACCOUNT_NAME } from "../accounts/account.ts";
+import { AccountRegistry } from "../accounts/registry.ts";
 import { Authenticator } from "../auth/authenticator.ts";
 import {
   authenticateClient, type ClientAuthDeps, reauthorizeClients,
@@ -57,6 +58,8 @@ export class Server implements ClientContext {
   readonly stats = new TrafficStats();
   readonly clock: Clock = monotonicClock;
   readonly globalAccount: Account;
+  /** Accounts with their links, mappings and response routing. */
+  readonly registry: AccountRegistry;
   readonly accounts = new Map<string, Account>();
   readonly internalClients = new Set<InternalClient>();
   readonly clients = new Map<number, ClientConnection>();
@@ -83,7 +86,10 @@ export class Server implements ClientContext {
     this.name = options.serverName || this.id;
     this.globalAccount = new Account(GLOBAL_ACCOUNT_NAME);
     this.accounts.set(this.globalAccount.name, this.globalAccount);
-    for (const config of options.accounts) this.accounts.set(config.name, new Account(config.name));
+    this.registry = new AccountRegistry(this.globalAccount, options, {
+      nowMs: () => this.clock.nowMs(), warn: (message) => log.warn(message),
+    });
+    for (const [name, account] of this.registry.accounts) this.accounts.set(name, account);
     this.#authenticator = new Authenticator(options);
     this.closedClients = new ClosedClientRing(options.maxClosedClients);
   }
@@ -207,8 +213,9 @@ export class Server implements ClientContext {
       authenticator: this.#authenticator,
       globalAccount: this.globalAccount,
       accountNamed: (name) => this.accounts.get(name) ?? null,
+      options: this.options,
       log: this.log,
-      nowMs: () => this.clock.nowMs(),
+      clock: this.clock,
     };
   }
 

@@ -118,7 +118,7 @@ const EXPECTED: Record<string, Expectation> = {
             maxLeafnodes: -1 } }),
         account("SYS"),
       ] },
-    unsupported: ["accounts.exports", "accounts.imports", "accounts.limits", "system_account"],
+    unsupported: ["system_account"],
     raw: {
       "accounts/A/exports/3": { service: "q.b", accounts: ["B"], response_type: "stream" },
       "accounts/B/imports/0": { stream: { account: "A", subject: "b.>" }, prefix: "from_a" },
@@ -195,7 +195,7 @@ const EXPECTED: Record<string, Expectation> = {
       { source: "canary.>", destinations: [{ subject: "canary.v1.>", weight: 90, cluster: "" },
         { subject: "canary.v2.>", weight: 10, cluster: "" }] },
     ] },
-    unsupported: ["mappings"],
+    unsupported: [],
     raw: { "mappings/orders.*": "orders.{{wildcard(1)}}.processed",
       "mappings/canary.>": [{ destination: "canary.v1.>", weight: "90%" },
         { destination: "canary.v2.>", weight: "10%" }] },

@@ -1,0 +1,152 @@
+/**
+ * An account's subject mappings (nats-server's AddWeightedMappings and selectMappedSubject):
+ * a published subject matching a mapping's source is rewritten to one of its destinations,
+ * picked at random by weight. When the weights do not add up to 100 the source itself takes
+ * the rest, unless it is listed explicitly (then the rest is dropped: the subject maps to "").
+ * Cluster-scoped destinations never apply: natsd has no cluster name.
+ * @module
+ */
+import { PubArgs } from "../protocol/parser.ts";
+import { decode } from "../protocol/parser.ts";
+import { isLiteralSubject, isValidSubject, subjectMatchesPattern } from "../subjects/subject.ts";
+import {
+  SubjectTransform, TransformError, tokenizeWildcards, validateMapping,
+} from "./subject_transform.ts";
+import type { MappingConfig } from "./types.ts";
+
+const WEIGHT_TOTAL = 100;
+const encoder = new TextEncoder();
+
+/** A mapping nats-server would refuse; the message is its text (without the config prefix). */
+export class MappingError extends Error {
+  override name = "MappingError";
+}
+
+interface Destination {
+  transform: SubjectTransform;
+  /** Upper bound (exclusive) of the random percentage that picks this destination. */
+  cumulativeWeight: number;
+}
+
+interface Mapping {
+  source: string;
+  literal: boolean;
+  destinations: Destination[];
+}
+
+function buildMapping(config: MappingConfig): Mapping {
+  const { source } = config;
+  if (!isValidSubject(source)) throw new MappingError("invalid subject");
+  const seen = new Set<string>();
+  const totals = new Map<string, number>();
+  const unscoped: { transform: SubjectTransform; weight: number }[] = [];
+  for (const d of config.destinations) {
+    if (seen.has(d.subject)) {
+      throw new MappingError(`duplicate entry for ${JSON.stringify(d.subject)}`);
+    }
+    seen.add(d.subject);
+    if (d.weight > WEIGHT_TOTAL) throw new MappingError("individual weights need to be <= 100");
+    const total = (totals.get(d.cluster) ?? 0) + d.weight;
+    totals.set(d.cluster, total);
+    if (total > WEIGHT_TOTAL) throw new MappingError("total weight needs to be <= 100");
+    try {
+      validateMapping(source, d.subject);
+      const transform = SubjectTransform.create(source, d.subject);
+      if (d.cluster === "") unscoped.push({ transform, weight: d.weight });
+    } catch (error) {
+      if (error instanceof TransformError) throw new MappingError(error.message);
+      throw error;
+    }
+  }
+  const literal = isLiteralSubject(source);
+  const sum = unscoped.reduce((acc, d) => acc + d.weight, 0);
+  if (sum !== WEIGHT_TOTAL && !seen.has(source)) {
+    const self = SubjectTransform.create(source, literal ? source : tokenizeWildcards(source));
+    unscoped.push({ transform: self, weight: unscoped.length === 0 ? WEIGHT_TOTAL
+      : WEIGHT_TOTAL - sum });
+  }
+  unscoped.sort((a, b) => a.weight - b.weight);
+  let cumulative = 0;
+  const destinations = unscoped.map((d) => {
+    cumulative += d.weight;
+    return { transform: d.transform, cumulativeWeight: cumulative };
+  });
+  return { source, literal, destinations };
+}
+
+/** Checks one mapping as nats-server does when loading a config; null when it is fine. */
+export function mappingProblem(config: MappingConfig): string | null {
+  try {
+    buildMapping(config);
+    return null;
+  } catch (error) {
+    if (error instanceof MappingError) return error.message;
+    throw error;
+  }
+}
+
+export class SubjectMapper {
+  readonly #mappings: Mapping[] = [];
+  readonly #random: () => number;
+
+  /** @throws MappingError for a mapping nats-server would refuse. */
+  constructor(configs: readonly MappingConfig[], random: () => number = Math.random) {
+    for (const config of configs) {
+      const mapping = buildMapping(config);
+      // A later mapping of the same source replaces the earlier one in place.
+      const at = this.#mappings.findIndex((m) => m.source === mapping.source);
+      if (at >= 0) this.#mappings[at] = mapping;
+      else this.#mappings.push(mapping);
+    }
+    this.#random = random;
+  }
+
+  get size(): number {
+    return this.#mappings.length;
+  }
+
+  /** The subject `subject` maps to ("" when dropped), or null when no mapping applies. */
+  select(subject: string): string | null {
+    const mapping = this.#mappings.find((m) => (m.literal ? m.source === subject
+      : subjectMatchesPattern(subject, m.source)));
+    if (mapping === undefined) return null;
+    const dests = mapping.destinations;
+    let chosen: Destination | undefined;
+    if (dests.length === 1 && dests[0].cumulativeWeight === WEIGHT_TOTAL) {
+      chosen = dests[0];
+    } else {
+      const w = Math.floor(this.#random() * WEIGHT_TOTAL);
+      chosen = dests.find((d) => w < d.cumulativeWeight);
+    }
+    return chosen === undefined ? "" : chosen.transform.transform(subject);
+  }
+
+  /**
+   * The publish arguments for the mapped subject, or null when no mapping applies. The
+   * reply and sizes are kept; the payload is not touched.
+   */
+  mapArgs(args: PubArgs): PubArgs | null {
+    const subject = decode(args.argBuf, args.subjectStart, args.subjectEnd);
+    const mapped = this.select(subject);
+    if (mapped === null) return null;
+    return pubArgsFor(mapped, decode(args.argBuf, args.replyStart, args.replyEnd), args);
+  }
+}
+
+/** New publish arguments for `subject` and `reply`, with the sizes of `like`. */
+export function pubArgsFor(subject: string, reply: string, like: PubArgs): PubArgs {
+  const args = new PubArgs();
+  const subjectBytes = encoder.encode(subject);
+  const replyBytes = encoder.encode(reply);
+  const argBuf = new Uint8Array(subjectBytes.length + replyBytes.length);
+  argBuf.set(subjectBytes);
+  argBuf.set(replyBytes, subjectBytes.length);
+  args.argBuf = argBuf;
+  args.subjectStart = 0;
+  args.subjectEnd = subjectBytes.length;
+  args.replyStart = subjectBytes.length;
+  args.replyEnd = argBuf.length;
+  args.headerBytes = like.headerBytes;
+  args.totalBytes = like.totalBytes;
+  return args;
+}
