@@ -185,18 +185,27 @@ export class ResponseRouter extends ForwardingSink {
     return delivered;
   }
 
-  /** Drops mappings older than their threshold; runs while any remain. */
+  /**
+   * Drops the mappings older than their export's response threshold. Returns how long until
+   * the next one expires (Infinity when none remain).
+   */
+  expire(): number {
+    const now = this.deps.nowMs();
+    let next = Infinity;
+    for (const entry of this.#entries.values()) {
+      const left = entry.atMs + entry.thresholdMs - now;
+      if (left <= 0) this.#entries.delete(entry.reply);
+      else next = Math.min(next, left);
+    }
+    return next;
+  }
+
+  /** Runs expire() while mappings remain (one timer per account, not kept alive). */
   #armSweep(delayMs: number): void {
     if (this.#sweepTimer !== null) return;
     this.#sweepTimer = setTimeout(() => {
       this.#sweepTimer = null;
-      const now = this.deps.nowMs();
-      let next = Infinity;
-      for (const entry of this.#entries.values()) {
-        const left = entry.atMs + entry.thresholdMs - now;
-        if (left <= 0) this.#entries.delete(entry.reply);
-        else next = Math.min(next, left);
-      }
+      const next = this.expire();
       if (next !== Infinity) this.#armSweep(next);
     }, delayMs);
     (this.#sweepTimer as { unref?: () => void }).unref?.();
