@@ -158,7 +158,6 @@ describe("command line: flags for features natsd does not have yet", () => {
     expect(parseCommandLine(["--cluster_listen", "nats://h:1"]).cluster).toEqual({
       cluster: "nats://h:1" });
     expect(parseCommandLine(["--tls=false", "-js=false", "-m", "0"]).unsupported).toEqual([]);
-    expect(parseCommandLine(["-js"]).unsupported).toEqual([
-      { flag: "--jetstream", value: "true", feature: "JetStream" }]);
+    expect(parseCommandLine(["-js"]).unsupported).toEqual([]);
   });
 });

@@ -227,7 +227,8 @@ export const jetstreamSchema: Schema = oneOf(bool,
   map({
     "enabled|enable|disabled|disable|strict": bool,
     "store|store_dir|storedir": str,
-    "sync|sync_interval": oneOf(dur),
+    // A duration or "always" (jetstream_options.ts parses it).
+    "sync|sync_interval": oneOf(str, int),
     "max_memory_store|max_mem_store|max_mem|max_file_store|max_file": size,
     domain: str,
     "key|ek|encryption_key|prev_key|prev_ek|prev_encryption_key": str,

@@ -134,7 +134,6 @@ describe("resolveOptions: actions and errors", () => {
     expect(r.notices).toEqual([
       `clustering (routes) is not available in natsd yet; ignoring 'cluster' at ${path}:1:1`,
       `profiling is not available in natsd yet; ignoring 'prof_port' at ${path}:3:1`,
-      "JetStream is not available in natsd yet; ignoring flag --jetstream",
     ]);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from "./errors.ts";
 import * as features from "./feature_schemas.ts";
 import * as auth from "./auth_options.ts";
+import { mapJetStreamBlock } from "./jetstream_options.ts";
 import { FEATURE_NOT_AVAILABLE } from "./feature_status.ts";
 import { type ConfigSource, parseConfig, parseConfigFile, systemSource } from "./parser.ts";
 import { bool, dict, type Schema, strOrList, str, validate } from "./schema.ts";
@@ -520,18 +521,9 @@ const jetstream: Handler = (m, e) => {
   if (v.kind === "bool") enabled = v.value;
   else if (v.kind === "string") enabled = v.value.toLowerCase().startsWith("enable");
   else if (v.kind === "map") {
-    for (const [key, child] of v.entries) {
-      const k = key.toLowerCase();
-      const c = child.value;
-      if ((k === "enabled" || k === "enable") && c.kind === "bool") enabled = c.value;
-      if ((k === "disabled" || k === "disable") && c.kind === "bool") enabled = !c.value;
-      if (["store", "store_dir", "storedir"].includes(k) && c.kind === "string") {
-        setStoreDir(m, c.value, child.keyPos);
-      }
-    }
+    enabled = mapJetStreamBlock(m, v, (dir, pos) => setStoreDir(m, dir, pos));
   }
   m.set("jetstream", enabled, e.keyPos);
-  if (enabled) m.notAvailable("jetstream", e.keyPos);
 };
 
 const storeDir: Handler = (m, e) => {

@@ -229,8 +229,9 @@ describe("options from config: features natsd does not have yet", () => {
     expect(load("jetstream: false").options).toEqual({ jetstream: false });
     expect(load("jetstream: false").unsupported).toEqual([]);
     const js = load("jetstream {\n  store_dir: /data/js\n  max_mem: 1G\n  max_file: 10G\n}");
-    expect(js.options).toEqual({ jetstream: true, storeDir: "/data/js" });
-    expect(js.unsupported.map((u) => u.key)).toEqual(["jetstream"]);
+    expect(js.options).toEqual({ jetstream: true, storeDir: "/data/js",
+      jetstreamMaxMemoryBytes: 1e9, jetstreamMaxStoreBytes: 1e10 });
+    expect(js.unsupported).toEqual([]);
     expect(load("jetstream { enabled: false }").options).toEqual({ jetstream: false });
     expect(load("store_dir: /x").options).toEqual({ storeDir: "/x" });
     expect(errorsOf("jetstream { store_dir: /a }\nstore_dir: /b")).toEqual([

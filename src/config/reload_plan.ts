@@ -105,6 +105,18 @@ const POLICY: Record<keyof Options, Policy> = {
   profBlockRate: reload("prof_block_rate", "profiling"),
   jetstream: reload("jetstream", "jetstream"),
   storeDir: special("store_dir", "jetstream"),
+  // Running streams keep their stores and limits: nats-server refuses these on reload too.
+  jetstreamMaxMemoryBytes: refuse("jetstream.max_memory_store"),
+  jetstreamMaxStoreBytes: refuse("jetstream.max_file_store"),
+  jetstreamSyncIntervalMs: refuse("jetstream.sync_interval"),
+  jetstreamDomain: refuse("jetstream.domain"),
+  jetstreamKey: refuse("jetstream.key"),
+  jetstreamCipher: refuse("jetstream.cipher"),
+  jetstreamStrict: refuse("jetstream.strict"),
+  jetstreamDuplicateWindowMaxMs: refuse("jetstream.limits.duplicate_window"),
+  jetstreamMaxAckPending: refuse("jetstream.limits.max_ack_pending"),
+  jetstreamMaxRequestBatch: refuse("jetstream.limits.max_request_batch"),
+  jetstreamMaxHaAssets: refuse("jetstream.limits.max_ha_assets"),
   // Certificates reload (new handshakes use them); turning TLS on or off is a restart.
   tls: refuse("tls"),
   tlsCertFile: reload("tls.cert_file", "tls"),

@@ -147,6 +147,26 @@ export interface Options {
   /** "" = the default `$SYS`. */
   systemAccount: string;
   noSystemAccount: boolean;
+
+  // The `jetstream {}` block (src/jetstream); `jetstream` and `storeDir` above come from -js/-sd
+  /** max_memory_store in bytes; -1 = default (75% of system memory). */
+  jetstreamMaxMemoryBytes: number;
+  /** max_file_store in bytes; -1 = default (free disk space, at most 1 TiB). */
+  jetstreamMaxStoreBytes: number;
+  /** sync_interval in ms; 0 = fsync before every publish ack (natsd's default, Go's `always`). */
+  jetstreamSyncIntervalMs: number;
+  jetstreamDomain: string;
+  /** The encryption key ("" = none) and its cipher. */
+  jetstreamKey: string;
+  jetstreamCipher: "chacha" | "aes";
+  /** Strict decoding of API requests (nats-server 2.11+ default). */
+  jetstreamStrict: boolean;
+  /** limits.duplicate_window in ms; 0 = no server limit. */
+  jetstreamDuplicateWindowMaxMs: number;
+  /** limits.max_ack_pending, max_request_batch, max_ha_assets; 0 = no limit (consumers). */
+  jetstreamMaxAckPending: number;
+  jetstreamMaxRequestBatch: number;
+  jetstreamMaxHaAssets: number;
 }
 
 export function defaultOptions(): Options {
@@ -232,5 +252,16 @@ export function defaultOptions(): Options {
     mappings: [],
     systemAccount: "",
     noSystemAccount: false,
+    jetstreamMaxMemoryBytes: -1,
+    jetstreamMaxStoreBytes: -1,
+    jetstreamSyncIntervalMs: 0,
+    jetstreamDomain: "",
+    jetstreamKey: "",
+    jetstreamCipher: "chacha",
+    jetstreamStrict: true,
+    jetstreamDuplicateWindowMaxMs: 0,
+    jetstreamMaxAckPending: 0,
+    jetstreamMaxRequestBatch: 0,
+    jetstreamMaxHaAssets: 0,
   };
 }

@@ -37,6 +37,7 @@ import { type Built, planReload, type ReloadPlan } from "../config/mod.ts";
 import { NATS_SERVER_VERSION, NATSD_VERSION, PROTOCOL_VERSION, RUNTIME_VERSION } from "./version.ts";
 import { ClosedClientRing, type ClosedClientInfo } from "./closed_clients.ts";
 import { Monitor } from "../monitor/monitor.ts";
+import { JS_API_LEVEL, type JetStream, startJetStream } from "../jetstream/mod.ts";
 import { rawAuthUser } from "../monitor/conn_info.ts";
 
 /** A reload's resources, opened before anything changes. */
@@ -75,6 +76,8 @@ export class Server implements ClientContext {
   #shutdownPromise: Promise<void> | null = null;
   #portsFile = "";
   #monitor: Monitor | null = null;
+  /** JetStream, when enabled (-js or a `jetstream {}` block). */
+  jetstream: JetStream | null = null;
 
   readonly #rebuildOptions: (() => Built) | null;
   #authenticator: Authenticator;
@@ -128,6 +131,7 @@ export class Server implements ClientContext {
       }
       this.log.info(`Starting http monitor on ${hostPort(this.#monitor.host, this.#monitor.port)}`);
     }
+    if (o.jetstream) this.jetstream = await startJetStream(this);
     this.#tls.current = resolveListenerTls(o);
     this.#listener = listenClients(this, o.host, o.port === -1 ? 0 : o.port, this.#tls);
     this.log.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
@@ -191,6 +195,7 @@ export class Server implements ClientContext {
       ...(client.transportTls ? { tls_required: true } : {}),
       ...(client.transportTls && o.tlsVerify && !client.websocket ? { tls_verify: true } : {}),
       max_payload: o.maxPayloadBytes,
+      ...(this.jetstream ? { jetstream: true, api_lvl: JS_API_LEVEL } : {}),
       client_id: client.cid,
       client_ip: client.socket.remoteAddress,
       ...(client.nonce !== "" ? { nonce: client.nonce } : {}),
@@ -362,6 +367,7 @@ export class Server implements ClientContext {
     this.#websocket?.stop();
     this.#monitor?.stop();
     for (const client of [...this.clients.values()]) client.close(ClosedReason.serverShutdown);
+    await this.jetstream?.stop();
     for (const client of this.internalClients) client.close();
     this.flushQueue.flushAll();
     if (this.#portsFile) tryUnlink(this.#portsFile);

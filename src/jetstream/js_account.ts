@@ -1,0 +1,241 @@
+/**
+ * JetStream in one account: its streams, limits and usage, the internal client its streams and
+ * API use, and the API router. Stream lifecycle (create, recover, delete) goes through here so
+ * that overlap checks, limits and directories stay in one place.
+ * @module
+ */
+import { join } from "node:path";
+import type { Account } from "../accounts/account.ts";
+import type { InternalClient } from "../server/internal_client.ts";
+import { type ApiError, apiError } from "./api/api_error.ts";
+import {
+  JSAccountResourcesExceededErr, JSInsufficientResourcesErr, JSMaximumStreamsLimitErr,
+  JSStreamNameExistErr, JSStreamReplicasNotSupportedErr, JSStreamSubjectOverlapErr,
+} from "./api/errors_generated.ts";
+import { goJson, type JsonValue, rfc3339Nano } from "./api/go_json.ts";
+import { ApiRouter, type RouterHost } from "./api/router.ts";
+import type { Clock, FileStoreOptions } from "./store/mod.ts";
+import type { StreamConfig } from "./stream/config.ts";
+import type { CheckContext } from "./stream/config_check.ts";
+import { sameStreamConfig } from "./stream/config_update.ts";
+import { Stream, type StreamHost } from "./stream/stream.ts";
+import { subjectsCollide } from "./subjects.ts";
+
+/** Per-account JetStream limits (Go's JetStreamAccountLimits); -1 is unlimited. */
+export interface AccountLimits {
+  max_memory: number;
+  max_storage: number;
+  max_streams: number;
+  max_consumers: number;
+  max_ack_pending: number;
+  memory_max_stream_bytes: number;
+  storage_max_stream_bytes: number;
+  max_bytes_required: boolean;
+}
+
+export const UNLIMITED: Readonly<AccountLimits> = Object.freeze({
+  max_memory: -1, max_storage: -1, max_streams: -1, max_consumers: -1, max_ack_pending: -1,
+  memory_max_stream_bytes: -1, storage_max_stream_bytes: -1, max_bytes_required: false,
+});
+
+/** What an account's JetStream needs from the server-wide JetStream. */
+export interface AccountEnv {
+  readonly serverName: string;
+  readonly domain: string;
+  readonly clock: Clock;
+  readonly maxPendingBytes: number;
+  readonly duplicateWindowMaxNs: bigint;
+  fileStoreOptions(account: string, stream: string):
+    Pick<FileStoreOptions, "sync" | "cipher" | "key">;
+  /** `<store_dir>/jetstream`, or null (memory-only tests). */
+  readonly storeRoot: string | null;
+  warn(message: string): void;
+  newId(): string;
+  /** Server-wide usage over the configured maximum (insufficient resources). */
+  serverLimitExceeded(storage: "file" | "memory", bytes: number): boolean;
+}
+
+/** Bytes in use per storage type. */
+export interface Usage {
+  memory: number;
+  storage: number;
+}
+
+export class JsAccount implements StreamHost, RouterHost {
+  readonly streams = new Map<string, Stream>();
+  readonly router: ApiRouter;
+  limits: AccountLimits = { ...UNLIMITED };
+  readonly #env: AccountEnv;
+
+  constructor(readonly account: Account, readonly client: InternalClient, env: AccountEnv) {
+    this.#env = env;
+    this.router = new ApiRouter(this);
+  }
+
+  get accountName(): string {
+    return this.account.name;
+  }
+
+  get serverName(): string {
+    return this.#env.serverName;
+  }
+
+  get domain(): string {
+    return this.#env.domain;
+  }
+
+  get clock(): Clock {
+    return this.#env.clock;
+  }
+
+  get maxPendingBytes(): number {
+    return this.#env.maxPendingBytes;
+  }
+
+  fileStoreOptions(stream: string): Pick<FileStoreOptions, "sync" | "cipher" | "key"> {
+    return this.#env.fileStoreOptions(this.account.name, stream);
+  }
+
+  /** `<store_dir>/jetstream/<account>/streams`, or null. */
+  get streamsDir(): string | null {
+    const root = this.#env.storeRoot;
+    return root === null ? null : join(root, this.account.name, "streams");
+  }
+
+  warn(message: string): void {
+    this.#env.warn(message);
+  }
+
+  newId(): string {
+    return this.#env.newId();
+  }
+
+  nowRfc3339(): string {
+    return rfc3339Nano(this.#env.clock.nowNs());
+  }
+
+  hasInterest(subject: string): boolean {
+    const result = this.account.sublist.match(subject);
+    return result.psubs.length > 0 || result.qsubs.length > 0;
+  }
+
+  /**
+   * Publishes an advisory (`{type, id, timestamp, ...fields}`) when someone listens, as
+   * nats-server's publishAdvisory does.
+   */
+  advisory(subject: string, type: string, fields: Record<string, JsonValue>): void {
+    if (!this.hasInterest(subject)) return;
+    const body = goJson({ type, id: this.newId(), timestamp: this.nowRfc3339(), ...fields,
+      domain: this.domain !== "" ? this.domain : undefined });
+    this.client.publish(subject, "", null, new TextEncoder().encode(body));
+  }
+
+  /** `$JS.EVENT.ADVISORY.STREAM.<CREATED|UPDATED|DELETED>.<stream>`. */
+  streamAdvisory(stream: string, action: "create" | "modify" | "delete"): void {
+    const event = action === "create" ? "CREATED" : action === "modify" ? "UPDATED" : "DELETED";
+    this.advisory(`$JS.EVENT.ADVISORY.STREAM.${event}.${stream}`,
+      "io.nats.jetstream.advisory.v1.stream_action", { stream, action });
+  }
+
+  /** What stream configuration checks need from this account. */
+  checkContext(): CheckContext {
+    return {
+      duplicateWindowMaxNs: this.#env.duplicateWindowMaxNs,
+      streamConfig: (name) => this.streams.get(name)?.config,
+      maxBytesRequired: this.limits.max_bytes_required,
+      maxStreamBytes: (storage) => storage === "memory"
+        ? this.limits.memory_max_stream_bytes : this.limits.storage_max_stream_bytes,
+    };
+  }
+
+  usage(): Usage {
+    const usage = { memory: 0, storage: 0 };
+    for (const stream of this.streams.values()) {
+      const bytes = stream.store.fastState().bytes;
+      if (stream.config.storage === "memory") usage.memory += bytes;
+      else usage.storage += bytes;
+    }
+    return usage;
+  }
+
+  /** Bytes reserved by streams with max_bytes, per storage type. */
+  reserved(): Usage {
+    const reserved = { memory: 0, storage: 0 };
+    for (const stream of this.streams.values()) {
+      const max = stream.config.max_bytes;
+      if (max <= 0) continue;
+      if (stream.config.storage === "memory") reserved.memory += max;
+      else reserved.storage += max;
+    }
+    return reserved;
+  }
+
+  /** Account and server limits for storing `bytes` more (StreamHost). */
+  resources(storage: "file" | "memory", bytes: number): ApiError | null {
+    if (this.#env.serverLimitExceeded(storage, bytes)) return apiError(JSInsufficientResourcesErr);
+    const limit = storage === "memory" ? this.limits.max_memory : this.limits.max_storage;
+    if (limit < 0) return null;
+    const used = this.usage();
+    const inUse = storage === "memory" ? used.memory : used.storage;
+    return inUse + bytes > limit ? apiError(JSAccountResourcesExceededErr) : null;
+  }
+
+  /** True when `subjects` overlap a stream other than `except`. */
+  subjectsOverlap(subjects: readonly string[], except: Stream | null): boolean {
+    for (const stream of this.streams.values()) {
+      if (stream === except) continue;
+      for (const mine of stream.config.subjects) {
+        if (subjects.some((s) => subjectsCollide(s, mine))) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Adds a stream with a checked configuration: an identical existing one is returned as is, a
+   * different one with the same name is refused, then replicas, stream count and subject overlap
+   * are checked, in nats-server's order.
+   */
+  async addStream(cfg: StreamConfig): Promise<{ stream: Stream; created: boolean } | ApiError> {
+    if (cfg.num_replicas > 1) return apiError(JSStreamReplicasNotSupportedErr);
+    const existing = this.streams.get(cfg.name);
+    if (existing !== undefined) {
+      return sameStreamConfig(existing.config, cfg)
+        ? { stream: existing, created: false } : apiError(JSStreamNameExistErr);
+    }
+    if (this.limits.max_streams > 0 && this.streams.size >= this.limits.max_streams) {
+      return apiError(JSMaximumStreamsLimitErr);
+    }
+    if (this.subjectsOverlap(cfg.subjects, null)) return apiError(JSStreamSubjectOverlapErr);
+    const streamsDir = this.streamsDir;
+    const dir = cfg.storage === "file" && streamsDir !== null ? join(streamsDir, cfg.name) : null;
+    const stream = await Stream.open(this, { config: cfg, createdNs: this.clock.nowNs(), dir });
+    this.streams.set(cfg.name, stream);
+    stream.start();
+    this.streamAdvisory(cfg.name, "create");
+    return { stream, created: true };
+  }
+
+  /** Opens a stream found on disk after a restart. */
+  async recoverStream(cfg: StreamConfig, createdNs: bigint, dir: string): Promise<Stream> {
+    const stream = await Stream.open(this, { config: cfg, createdNs, dir, recovering: true });
+    this.streams.set(cfg.name, stream);
+    stream.start();
+    return stream;
+  }
+
+  /** Deletes a stream and its data. */
+  async deleteStream(stream: Stream): Promise<void> {
+    this.streams.delete(stream.name);
+    await stream.delete();
+    this.streamAdvisory(stream.name, "delete");
+  }
+
+  /** Stops every stream (shutdown); data stays. */
+  async stop(): Promise<void> {
+    this.router.close();
+    await this.router.drain();
+    await Promise.all([...this.streams.values()].map((s) => s.stop()));
+    this.streams.clear();
+  }
+}
