@@ -87,6 +87,16 @@ export class ConsumerCore {
     return this.#s.closed;
   }
 
+  /** A push consumer with someone on its deliver subject. */
+  get pushActive(): boolean {
+    return this.#s.isPush && this.#s.active;
+  }
+
+  /** True when the consumer's filters take messages on subject. */
+  matchesFilter(subject: string): boolean {
+    return this.#s.matchesFilter(subject);
+  }
+
   /** A message arrived on one of the consumer's $JS.ACK subjects. */
   ack(subject: string, reply: string, body: Uint8Array, nowNs: bigint): void {
     const s = this.#s;
@@ -135,8 +145,8 @@ export class ConsumerCore {
     onStreamMsg(this.#s, seq, subject);
   }
 
-  /** The stream removed a message. */
-  streamRemoved(seq: number, subject: string, nowNs: bigint): void {
+  /** The stream removed a message; subject null when no longer known. */
+  streamRemoved(seq: number, subject: string | null, nowNs: bigint): void {
     onStreamRemoved(this.#s, seq, subject, nowNs);
   }
 

@@ -20,12 +20,21 @@ export function onStreamMsg(s: CoreState, seq: number, subject: string): void {
 }
 
 /**
- * The stream removed the message at seq (limits, delete, acks of others). One we were still
- * waiting on is settled as terminated (decStreamPending).
+ * The stream removed the message at seq (limits, delete, acks of others); subject null when
+ * no longer known. One we were still waiting on is settled as terminated (decStreamPending).
  */
-export function onStreamRemoved(s: CoreState, seq: number, subject: string, nowNs: bigint): void {
+export function onStreamRemoved(
+  s: CoreState,
+  seq: number,
+  subject: string | null,
+  nowNs: bigint,
+): void {
   if (s.closed) return;
-  if (seq >= s.sseq && s.matchesFilter(subject)) s.npc--;
+  if (seq >= s.sseq) {
+    // Without the subject the count is taken again from the stream.
+    if (subject === null) streamNumPending(s);
+    else if (s.matchesFilter(subject)) s.npc--;
+  }
   const p = s.pending.get(seq);
   if (p !== undefined) {
     const dc = s.deliveryCount(seq);

@@ -25,6 +25,17 @@ describe("stream events", () => {
     expect(streamSeqs(h.pull("r", { batch: 5, expires: 1_000_000_000 }))).toEqual([1, 3]);
   });
 
+  test("a removal without its subject recounts num_pending from the stream", () => {
+    const h = new Harness({ config: pullConfig({ filters: ["a"] }) });
+    for (const s of ["a", "b", "a"]) h.publish(s);
+    h.stream.removeMsg(2);
+    h.core.streamRemoved(2, null, h.now);
+    expect(h.core.info(h.now).numPending).toBe(2);
+    h.stream.removeMsg(3);
+    h.core.streamRemoved(3, null, h.now);
+    expect(h.core.info(h.now).numPending).toBe(1);
+  });
+
   test("removing a pending message settles it as terminated", () => {
     const h = new Harness({ config: pushConfig({ ackWaitNs: SECOND }), preload: ["a", "b"] });
     h.stream.removeMsg(1);
