@@ -17,6 +17,7 @@ import { decodeRequest } from "./api/json_decode.ts";
 import { msgRoutes } from "./api/msg_api.ts";
 import type { ApiRoute } from "./api/router.ts";
 import { streamRoutes } from "./api/stream_api.ts";
+import { consumerRoutes } from "./api/consumer_api.ts";
 import { type AccountEnv, type AccountLimits, JsAccount } from "./js_account.ts";
 import {
   type Clock, type FileStoreOptions, storeKeyFromConfig, systemClock,
@@ -78,7 +79,8 @@ export class JetStream {
   readonly #host: JetStreamHost;
   readonly #config: JetStreamConfig;
   readonly #clock: Clock;
-  readonly #routeFactories: RouteFactory[] = [accountRoutes, streamRoutes, msgRoutes];
+  readonly #routeFactories: RouteFactory[] = [accountRoutes, streamRoutes, msgRoutes,
+    consumerRoutes];
   /** Patterns answered with a bad request when no route takes them. */
   readonly #fallbacks = ["*", "STREAM.>"];
   #explicitLimits: { memory: boolean; store: boolean };

@@ -19,6 +19,7 @@ import type { StreamConfig } from "./stream/config.ts";
 import type { CheckContext } from "./stream/config_check.ts";
 import { sameStreamConfig } from "./stream/config_update.ts";
 import { Stream, type StreamHost } from "./stream/stream.ts";
+import { attachConsumerManager } from "./consumer/mod.ts";
 import { subjectsCollide } from "./subjects.ts";
 
 /** Per-account JetStream limits (Go's JetStreamAccountLimits); -1 is unlimited. */
@@ -210,6 +211,7 @@ export class JsAccount implements StreamHost, RouterHost {
     const streamsDir = this.streamsDir;
     const dir = cfg.storage === "file" && streamsDir !== null ? join(streamsDir, cfg.name) : null;
     const stream = await Stream.open(this, { config: cfg, createdNs: this.clock.nowNs(), dir });
+    await attachConsumerManager(this, stream, false);
     this.streams.set(cfg.name, stream);
     stream.start();
     this.streamAdvisory(cfg.name, "create");
@@ -219,6 +221,7 @@ export class JsAccount implements StreamHost, RouterHost {
   /** Opens a stream found on disk after a restart. */
   async recoverStream(cfg: StreamConfig, createdNs: bigint, dir: string): Promise<Stream> {
     const stream = await Stream.open(this, { config: cfg, createdNs, dir, recovering: true });
+    await attachConsumerManager(this, stream, true);
     this.streams.set(cfg.name, stream);
     stream.start();
     return stream;
