@@ -172,6 +172,10 @@ export class JetStream {
       warn: (message) => this.#host.log.warn(message),
       newId: () => randomId(),
       serverLimitExceeded: (storage, bytes) => this.#serverLimitExceeded(storage, bytes),
+      serverReservation: (storage) => ({
+        reserved: this.reserved(storage),
+        max: storage === "memory" ? this.maxMemoryBytes : this.maxStoreBytes,
+      }),
     };
   }
 
@@ -182,6 +186,16 @@ export class JetStream {
       const u = jsa.usage();
       total.memory += u.memory;
       total.storage += u.storage;
+    }
+    return total;
+  }
+
+  /** Bytes reserved by max_bytes of every stream of this storage type. */
+  reserved(storage: "file" | "memory"): number {
+    let total = 0;
+    for (const jsa of this.accounts.values()) {
+      const r = jsa.reserved();
+      total += storage === "memory" ? r.memory : r.storage;
     }
     return total;
   }

@@ -9,7 +9,8 @@ import type { Account } from "../accounts/account.ts";
 import type { InternalClient } from "../server/internal_client.ts";
 import { type ApiError, apiError } from "./api/api_error.ts";
 import {
-  JSAccountResourcesExceededErr, JSInsufficientResourcesErr, JSMaximumStreamsLimitErr,
+  JSAccountResourcesExceededErr, JSInsufficientResourcesErr, JSMaximumConsumersLimitErr,
+  JSMaximumStreamsLimitErr, JSMemoryResourcesExceededErr, JSStorageResourcesExceededErr,
   JSStreamNameExistErr, JSStreamReplicasNotSupportedErr, JSStreamSubjectOverlapErr,
 } from "./api/errors_generated.ts";
 import { goJson, type JsonValue, rfc3339Nano } from "./api/go_json.ts";
@@ -54,6 +55,8 @@ export interface AccountEnv {
   newId(): string;
   /** Server-wide usage over the configured maximum (insufficient resources). */
   serverLimitExceeded(storage: "file" | "memory", bytes: number): boolean;
+  /** Bytes streams of all accounts reserve with max_bytes, and the server's maximum. */
+  serverReservation(storage: "file" | "memory"): { reserved: number; max: number };
 }
 
 /** Bytes in use per storage type. */
@@ -181,6 +184,34 @@ export class JsAccount implements StreamHost, RouterHost {
     return inUse + bytes > limit ? apiError(JSAccountResourcesExceededErr) : null;
   }
 
+  /**
+   * nats-server's checkLimits for a new or grown stream: max_consumers against the account's,
+   * then the bytes it reserves (max_bytes, or 1 when unlimited) against the account's and the
+   * server's room. `except` is the stream being updated (its own reservation is not counted).
+   */
+  checkReservation(cfg: StreamConfig, except: Stream | null): ApiError | null {
+    const limits = this.limits;
+    if (cfg.max_consumers > 0 && limits.max_consumers > 0 &&
+      cfg.max_consumers > limits.max_consumers) {
+      return apiError(JSMaximumConsumersLimitErr);
+    }
+    const memory = cfg.storage === "memory";
+    const exceeded = apiError(memory ? JSMemoryResourcesExceededErr
+      : JSStorageResourcesExceededErr);
+    const own = except !== null && except.config.max_bytes > 0 ? except.config.max_bytes : 0;
+    const add = cfg.max_bytes > 0 ? cfg.max_bytes - own : (own > 0 ? 0 : 1);
+    const reserved = this.reserved();
+    const accountReserved = (memory ? reserved.memory : reserved.storage) - own;
+    const accountMax = memory ? limits.max_memory : limits.max_storage;
+    if (accountMax >= 0 && (accountReserved > accountMax || add > accountMax - accountReserved)) {
+      return exceeded;
+    }
+    const server = this.#env.serverReservation(cfg.storage);
+    const serverReserved = server.reserved - own;
+    if (serverReserved > server.max || add > server.max - serverReserved) return exceeded;
+    return null;
+  }
+
   /** True when `subjects` overlap a stream other than `except`. */
   subjectsOverlap(subjects: readonly string[], except: Stream | null): boolean {
     for (const stream of this.streams.values()) {
@@ -207,6 +238,8 @@ export class JsAccount implements StreamHost, RouterHost {
     if (this.limits.max_streams > 0 && this.streams.size >= this.limits.max_streams) {
       return apiError(JSMaximumStreamsLimitErr);
     }
+    const reservation = this.checkReservation(cfg, null);
+    if (reservation !== null) return reservation;
     if (this.subjectsOverlap(cfg.subjects, null)) return apiError(JSStreamSubjectOverlapErr);
     const streamsDir = this.streamsDir;
     const dir = cfg.storage === "file" && streamsDir !== null ? join(streamsDir, cfg.name) : null;

@@ -86,7 +86,7 @@ describe("KV buckets", () => {
     const kv = await kvm.create("stat", { history: 2 });
     await kv.put("a", "1");
     const status = await kv.status();
-    expect([status.bucket, status.values, status.history, status.backingStore])
+    expect([status.bucket, status.values, status.history, status.storage])
       .toEqual(["stat", 1, 2, "file"]);
     const names: string[] = [];
     for await (const s of kvm.list()) names.push(s.bucket);

@@ -63,7 +63,8 @@ describe("stream management", () => {
     await jsm.streams.add({ name: "E1", subjects: ["e1"] });
     expect(await apiCode(jsm.streams.add({ name: "E2", subjects: ["e1"] }))).toBe(10065);
     expect(await apiCode(jsm.streams.add({ name: "E1", subjects: ["other"] }))).toBe(10058);
-    expect(await apiCode(jsm.streams.update("E1", { storage: StorageType.Memory }))).toBe(10052);
+    const memory = { storage: StorageType.Memory } as Record<string, unknown>;
+    expect(await apiCode(jsm.streams.update("E1", memory))).toBe(10052);
   });
 });
 

@@ -112,6 +112,8 @@ async function update(jsa: JsAccount, req: ApiRequest): Promise<ApiResponse> {
   if (cfg instanceof ApiError) return fail(cfg);
   const unsupported = unsupportedFeature(cfg);
   if (unsupported) return fail(unsupported);
+  const reservation = jsa.checkReservation(cfg, stream);
+  if (reservation !== null) return fail(reservation);
   if (jsa.subjectsOverlap(cfg.subjects, stream)) return fail(apiError(JSStreamSubjectOverlapErr));
   setRequiredApiLevel(cfg);
   try {

@@ -90,6 +90,32 @@ describe("STREAM.CREATE", () => {
   });
 });
 
+describe("account limits", () => {
+  test("max_bytes and max_consumers reservations are checked at create and update", async () => {
+    Object.assign(bed.jsa.limits, { max_storage: 1000, max_memory: 500, max_consumers: 4 });
+    expect(errorOf(await create("A", { max_bytes: 2000 }))).toEqual({ code: 500,
+      err_code: 10047, description: "insufficient storage resources available" });
+    expect(errorOf(await create("M", { storage: "memory", max_bytes: 600 }))?.err_code)
+      .toBe(10028);
+    expect(errorOf(await create("C", { max_consumers: 5 }))?.err_code).toBe(10026);
+    await create("B", { subjects: ["b"], max_bytes: 800 });
+    expect(errorOf(await create("D", { subjects: ["d"], max_bytes: 300 }))?.err_code)
+      .toBe(10047);
+    const grown = await bed.api("$JS.API.STREAM.UPDATE.B",
+      { name: "B", subjects: ["b"], max_bytes: 1000 });
+    expect(grown.error).toBeUndefined();
+  });
+
+  test("max_streams and the account's storage at publish time", async () => {
+    Object.assign(bed.jsa.limits, { max_streams: 1, max_storage: 100 });
+    await create("S", { subjects: ["s"] });
+    expect(errorOf(await create("T", { subjects: ["t"] }))?.err_code).toBe(10027);
+    await bed.publish("s", "x".repeat(40));
+    expect(errorOf(await bed.publish("s", "x".repeat(40)))).toEqual({ code: 400,
+      err_code: 10002, description: "resource limits exceeded for account" });
+  });
+});
+
 describe("STREAM.UPDATE", () => {
   test("applies subject changes at run time", async () => {
     await create("S", { subjects: ["a"] });

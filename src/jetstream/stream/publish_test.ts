@@ -17,7 +17,7 @@ async function stream(cfg: Record<string, unknown>): Promise<void> {
   if (r.error) throw new Error(JSON.stringify(r.error));
 }
 const errorOf = (ack: Record<string, unknown>) =>
-  (ack.error as { err_code: number; description: string } | undefined);
+  (ack.error as { code: number; err_code: number; description: string } | undefined);
 const state = async (name = "S") =>
   (await bed.api(`$JS.API.STREAM.INFO.${name}`)).state as Record<string, unknown>;
 
@@ -137,7 +137,7 @@ describe("publish headers", () => {
     expect(await state()).toMatchObject({ messages: 1, first_seq: 2 });
   });
 
-  test("headers for features natsd does not run are refused as nats-server refuses them", async () => {
+  test("headers of features natsd does not run are refused as nats-server does", async () => {
     await stream({});
     expect(errorOf(await bed.publish("s.a", "", { "Nats-Incr": "1" }))?.err_code).toBe(10168);
     expect(errorOf(await bed.publish("s.a", "", { "Nats-Schedule": "@at 2030-01-01T00:00:00Z" }))
@@ -231,7 +231,8 @@ describe("transforms and republish", () => {
       "Nats-Sequence: 1\r\nNats-Time-Stamp: 2023-11-14T22:13:20Z\r\nNats-Last-Sequence: 0\r\n\r\n");
     expect(got[1].hdr).toContain("X-A: 1\r\nNats-Stream: S\r\n");
     expect(got[1].hdr).toContain("Nats-Last-Sequence: 1\r\n");
-    await stream({ name: "H", subjects: ["h"], republish: { src: "h", dest: "hh", headers_only: true } });
+    await stream({ name: "H", subjects: ["h"],
+      republish: { src: "h", dest: "hh", headers_only: true } });
     const heads = bed.collect("hh");
     await bed.publish("h", "12345");
     expect(heads[0].text).toBe("");

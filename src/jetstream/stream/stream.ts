@@ -200,6 +200,19 @@ export class Stream implements IngestState, DirectGetTarget {
     subject: string, reply: string, hdr: Uint8Array | null, payload: Uint8Array,
   ): void => {
     if (this.#closed) return;
+    try {
+      this.#ingest(subject, reply, hdr, payload);
+    } catch (error) {
+      // A bug or a store failure must not reach the publisher's connection.
+      this.#host.warn(`Stream '${this.name}' failed to store a message: ${error}`);
+      if (reply !== "" && !this.config.no_ack) {
+        this.#queueAck(reply, goJson({ error: apiError(JSStreamStoreFailedF,
+          { err: (error as Error).message }), stream: this.name, seq: 0 }));
+      }
+    }
+  };
+
+  #ingest(subject: string, reply: string, hdr: Uint8Array | null, payload: Uint8Array): void {
     // Republish reports the subject's previous sequence, taken before a rollup can purge it.
     const previous = this.#republish === null ? 0 : this.#lastSeqOf(subject);
     const result = ingest(this, subject, hdr, payload,
@@ -221,7 +234,7 @@ export class Stream implements IngestState, DirectGetTarget {
           this.#queueAck(reply, goJson({ error: result.error, stream: this.name, seq: 0 }));
         }
     }
-  };
+  }
 
   #pubAck(seq: number, extra: string): string {
     const domain = this.#host.domain;
@@ -390,6 +403,8 @@ export class Stream implements IngestState, DirectGetTarget {
     this.#subjectSubs.clear();
     for (const sub of this.#directSubs) this.#host.client.unsubscribe(sub);
     this.#directSubs = [];
+    // Acks waiting for the disk go out before the store closes.
+    await this.store.flushed().catch(() => {});
     await this.consumers.stop(false);
     await this.store.stop();
   }
