@@ -89,7 +89,9 @@ async function crashRound(dir: string, round: number, acked: Map<number, string>
   const server = await startServer({ args: ["-js", "-sd", dir] });
   const nc = await connect({ servers: server.url, reconnect: false });
   const jsm = await jetstreamManager(nc);
-  if (round === 0) await jsm.streams.add({ name: "CRASH", subjects: ["crash.>"], allow_direct: true });
+  if (round === 0) {
+    await jsm.streams.add({ name: "CRASH", subjects: ["crash.>"], allow_direct: true });
+  }
   const js = jetstream(nc);
   const killAfter = 20 + round * 30;
   let acks = 0;

@@ -47,7 +47,8 @@ async function apiCode(p: Promise<unknown>): Promise<number> {
 
 describe("stream management", () => {
   test("add, info, update, names, list, delete", async () => {
-    const si = await jsm.streams.add({ name: "M1", subjects: ["m1.>"], storage: StorageType.Memory });
+    const si = await jsm.streams.add({ name: "M1", subjects: ["m1.>"],
+      storage: StorageType.Memory });
     expect(si.config).toMatchObject({ name: "M1", retention: "limits", max_msgs: -1,
       num_replicas: 1, duplicate_window: 120_000_000_000 });
     const updated = await jsm.streams.update("M1", { subjects: ["m1.>", "mm1"] });
