@@ -28,6 +28,8 @@ import type { ConfigEntry, ConfigNode, MapNode } from "./values.ts";
 
 /** Go's `globalAccountName`: no configured account may take it. */
 const RESERVED_ACCOUNT = "$G";
+/** Go's DEFAULT_SYSTEM_ACCOUNT: created when named and not configured. */
+const SYSTEM_ACCOUNT = "$SYS";
 
 function schemaChecked(m: Mapper, e: ConfigEntry, schema: Schema): boolean {
   const before = m.errors.length;
@@ -615,7 +617,6 @@ export const systemAccount: Handler = (m, e) => {
     return;
   }
   m.set("systemAccount", v.value, e.keyPos);
-  m.notAvailable("system_account", e.keyPos);
 };
 
 export const noSystemAccount: Handler = (m, e) => {
@@ -623,9 +624,17 @@ export const noSystemAccount: Handler = (m, e) => {
   if (v !== undefined) m.set("noSystemAccount", v, e.keyPos);
 };
 
-/** Go's validateNoAuthUser (run on the final options, as nats-server does at start). */
+/**
+ * Go's validateNoAuthUser and its system account lookup, run on the final options as
+ * nats-server does at start.
+ */
 export function validateAuthOptions(o: Options,
   at: (...keys: (keyof Options)[]) => Position = () => NO_POSITION): ConfigError[] {
+  const sys = o.systemAccount;
+  if (sys !== "" && sys !== SYSTEM_ACCOUNT && !o.accounts.some((a) => a.name === sys)) {
+    // nats-server names no position for this one.
+    return [new ConfigError(NO_POSITION, "error resolving system account: account missing")];
+  }
   const name = o.noAuthUser;
   if (name === "") return [];
   if (o.users.length === 0 && o.nkeys.length === 0) {

@@ -186,8 +186,11 @@ describe("accounts", () => {
       .toEqual(['Missing weight for mapping destination "b"']);
   });
 
-  test("system_account and no_system_account map", () => {
-    expect(load("system_account: SYS").options.systemAccount).toBe("SYS");
+  test("system_account and no_system_account map; the account must exist", () => {
+    expect(load("system_account: SYS\naccounts { SYS {} }").options.systemAccount).toBe("SYS");
+    expect(load(`system_account: "$SYS"`).options.systemAccount).toBe("$SYS");
+    expect(errorsOf("system_account: SYS"))
+      .toEqual(["error resolving system account: account missing"]);
     expect(load("no_sys_acc: true").options.noSystemAccount).toBe(true);
     expect(errorsOf("system_account: 1")).toEqual(["system account name must be a string"]);
   });

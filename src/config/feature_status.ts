@@ -17,7 +17,6 @@ export const FEATURE_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
   ["accounts.exports.latency", "service latency tracking"],
   ["accounts.exports.allow_trace", "message tracing"],
   ["accounts.imports.allow_trace", "message tracing"],
-  ["system_account", "the system account"],
   ["default_sentinel", "JWT authentication (default_sentinel)"],
   ["ocsp", "OCSP stapling"],
   ["ocsp_cache", "OCSP stapling"],

@@ -7,7 +7,7 @@
 import { unlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { hostname as osHostname, networkInterfaces } from "node:os";
-import { Account, GLOBAL_ACCOUNT_NAME } from "../accounts/account.ts";
+import { Account, GLOBAL_ACCOUNT_NAME, SYSTEM_ACCOUNT_NAME } from "../accounts/account.ts";
 import { AccountRegistry } from "../accounts/registry.ts";
 import { Authenticator } from "../auth/authenticator.ts";
 import {
@@ -37,6 +37,7 @@ import { type Built, planReload, type ReloadPlan } from "../config/mod.ts";
 import { NATS_SERVER_VERSION, NATSD_VERSION, PROTOCOL_VERSION, RUNTIME_VERSION } from "./version.ts";
 import { ClosedClientRing, type ClosedClientInfo } from "./closed_clients.ts";
 import { Monitor } from "../monitor/monitor.ts";
+import { SystemServices } from "../system/system_services.ts";
 import { JS_API_LEVEL, type JetStream, startJetStream } from "../jetstream/mod.ts";
 import { rawAuthUser } from "../monitor/conn_info.ts";
 
@@ -76,6 +77,10 @@ export class Server implements ClientContext {
   #shutdownPromise: Promise<void> | null = null;
   #portsFile = "";
   #monitor: Monitor | null = null;
+  /** The system account (`$SYS` unless `system_account` says); null with no_system_account. */
+  readonly systemAccount: Account | null = null;
+  /** Events and `$SYS.REQ` services, once started. */
+  system: SystemServices | null = null;
   /** JetStream, when enabled (-js or a `jetstream {}` block). */
   jetstream: JetStream | null = null;
 
@@ -94,6 +99,12 @@ export class Server implements ClientContext {
     });
     for (const [name, account] of this.registry.accounts) this.accounts.set(name, account);
     this.#authenticator = new Authenticator(options);
+    if (!options.noSystemAccount) {
+      const name = options.systemAccount || SYSTEM_ACCOUNT_NAME;
+      // Config validation refuses a system_account that names no account, except $SYS.
+      this.systemAccount = this.accounts.get(name) ?? new Account(name);
+      this.accounts.set(name, this.systemAccount);
+    }
     this.closedClients = new ClosedClientRing(options.maxClosedClients);
   }
 
@@ -131,6 +142,7 @@ export class Server implements ClientContext {
       }
       this.log.info(`Starting http monitor on ${hostPort(this.#monitor.host, this.#monitor.port)}`);
     }
+    if (this.systemAccount !== null) this.#startSystemServices(this.systemAccount);
     if (o.jetstream) this.jetstream = await startJetStream(this);
     this.#tls.current = resolveListenerTls(o);
     this.#listener = listenClients(this, o.host, o.port === -1 ? 0 : o.port, this.#tls);
@@ -210,7 +222,30 @@ export class Server implements ClientContext {
   }
 
   authenticate(client: ClientConnection, connect: ConnectOptions): Account | null {
-    return authenticateClient(this.#authDeps(), client, connect);
+    const account = authenticateClient(this.#authDeps(), client, connect);
+    if (account !== null) {
+      this.system?.connected(client, account.name);
+    } else if (!client.closed) {
+      this.system?.authFailed(client, client.account ?? this.globalAccount,
+        ClosedReason.authenticationFailure);
+    }
+    return account;
+  }
+
+  /** The account events and `$SYS.REQ` services answer with the monitor's documents. */
+  #startSystemServices(account: Account): void {
+    const monitor = this.#monitor ?? new Monitor(this, this.log);
+    this.system = new SystemServices(this, account, {
+      clock: monitor.clock,
+      usage: monitor.usage,
+      varz: () => monitor.varzDocument(),
+    });
+    this.system.start();
+  }
+
+  /** True while JetStream runs (system messages announce it). */
+  jetStreamEnabled(): boolean {
+    return this.options.jetstream;
   }
 
   #authDeps(): ClientAuthDeps {
@@ -238,6 +273,7 @@ export class Server implements ClientContext {
 
   onClientClosed(client: ClientConnection, reason: ClosedReason): void {
     if (!this.clients.delete(client.cid)) return;
+    this.system?.disconnected(client, client.account?.name ?? this.globalAccount.name, reason);
     this.closedClients.add(closedInfoOf(client, reason, this));
     this.log.debug(`${client.socket.remoteAddress} - cid:${client.cid} - ` +
       `Client connection closed: ${reason}`);
@@ -368,6 +404,7 @@ export class Server implements ClientContext {
     this.#monitor?.stop();
     for (const client of [...this.clients.values()]) client.close(ClosedReason.serverShutdown);
     await this.jetstream?.stop();
+    this.system?.stop();
     for (const client of this.internalClients) client.close();
     this.flushQueue.flushAll();
     if (this.#portsFile) tryUnlink(this.#portsFile);
@@ -381,6 +418,7 @@ export class Server implements ClientContext {
   async enterLameDuckMode(): Promise<void> {
     if (this.lameDuck || this.#shutdownPromise) return;
     this.lameDuck = true;
+    this.system?.lameDuck();
     const o = this.options;
     this.log.info("Entering lame duck mode, stop accepting new clients");
     this.#listener?.stop();

@@ -118,7 +118,7 @@ const EXPECTED: Record<string, Expectation> = {
             maxLeafnodes: -1 } }),
         account("SYS"),
       ] },
-    unsupported: ["system_account"],
+    unsupported: [],
     raw: {
       "accounts/A/exports/3": { service: "q.b", accounts: ["B"], response_type: "stream" },
       "accounts/B/imports/0": { stream: { account: "A", subject: "b.>" }, prefix: "from_a" },
