@@ -167,6 +167,7 @@ export class JetStream {
       clock: this.#clock,
       maxPendingBytes: this.#host.maxPendingBytes,
       duplicateWindowMaxNs: this.#config.duplicateWindowMaxNs,
+      strict: this.#config.strict ?? true,
       fileStoreOptions,
       storeRoot: this.storeRoot,
       warn: (message) => this.#host.log.warn(message),

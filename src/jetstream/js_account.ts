@@ -47,6 +47,8 @@ export interface AccountEnv {
   readonly clock: Clock;
   readonly maxPendingBytes: number;
   readonly duplicateWindowMaxNs: bigint;
+  /** Strict API request decoding (`jetstream.strict`). */
+  readonly strict: boolean;
   fileStoreOptions(account: string, stream: string):
     Pick<FileStoreOptions, "sync" | "cipher" | "key">;
   /** `<store_dir>/jetstream`, or null (memory-only tests). */
@@ -90,6 +92,10 @@ export class JsAccount implements StreamHost, RouterHost {
 
   get clock(): Clock {
     return this.#env.clock;
+  }
+
+  get strict(): boolean {
+    return this.#env.strict;
   }
 
   get maxPendingBytes(): number {

@@ -51,7 +51,7 @@ function get(jsa: JsAccount, req: ApiRequest): ApiResponse {
   const levelError = apiLevelError(req);
   if (levelError) return fail(levelError);
   if (isEmptyRequest(req.body)) return fail(apiError(JSBadRequestErr));
-  const r = decodeStrict<MsgGetRequest>(req.body, MSG_GET_REQUEST);
+  const r = decodeStrict<MsgGetRequest>(req.body, MSG_GET_REQUEST, jsa.strict);
   if (r instanceof ApiError) return fail(r);
   if ((r.batch ?? 0) > 0 || (r.max_bytes ?? 0) > 0 || conflicting(r)) {
     return fail(apiError(JSBadRequestErr));
@@ -79,7 +79,8 @@ function remove(jsa: JsAccount, req: ApiRequest): ApiResponse {
   const levelError = apiLevelError(req);
   if (levelError) return fail(levelError);
   if (isEmptyRequest(req.body)) return fail(apiError(JSBadRequestErr));
-  const r = decodeStrict<{ seq?: number; no_erase?: boolean }>(req.body, deleteRequest);
+  const r = decodeStrict<{ seq?: number; no_erase?: boolean }>(req.body, deleteRequest,
+    jsa.strict);
   if (r instanceof ApiError) return fail(r);
   const stream = jsa.streams.get(msgStream(req));
   if (stream === undefined) return fail(apiError(JSStreamNotFoundErr));

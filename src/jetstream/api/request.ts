@@ -35,8 +35,13 @@ export function isEmptyRequest(body: Uint8Array): boolean {
   }
 }
 
-/** Strict decoding, or the `invalid JSON` error nats-server answers. */
-export function decodeStrict<T>(body: Uint8Array, schema: Schema): T | ApiError {
-  const decoded = decodeRequest<T>(body, schema);
+/**
+ * Strict decoding, or the `invalid JSON` error nats-server answers. With `strict` off
+ * (`jetstream { strict: false }`) a request that fails strict decoding is decoded again ignoring
+ * unknown fields, as nats-server's lenient retry does.
+ */
+export function decodeStrict<T>(body: Uint8Array, schema: Schema, strict = true): T | ApiError {
+  let decoded = decodeRequest<T>(body, schema);
+  if (!decoded.ok && !strict) decoded = decodeRequest<T>(body, schema, { lenient: true });
   return decoded.ok ? decoded.value : apiError(JSInvalidJSONErr, { err: decoded.error });
 }

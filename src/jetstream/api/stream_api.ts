@@ -63,7 +63,7 @@ async function create(jsa: JsAccount, req: ApiRequest): Promise<ApiResponse> {
   const fail = (e: ApiError) => apiResponse(T.streamCreate, e);
   const levelError = apiLevelError(req);
   if (levelError) return fail(levelError);
-  const input = decodeStrict<StreamConfigRequest>(req.body, STREAM_CONFIG_REQUEST);
+  const input = decodeStrict<StreamConfigRequest>(req.body, STREAM_CONFIG_REQUEST, jsa.strict);
   if (input instanceof ApiError) return fail(input);
   const name = streamToken(req);
   if (name !== (input.name ?? "")) return fail(apiError(JSStreamMismatchErr));
@@ -98,7 +98,7 @@ async function update(jsa: JsAccount, req: ApiRequest): Promise<ApiResponse> {
   const fail = (e: ApiError) => apiResponse(T.streamUpdate, e);
   const levelError = apiLevelError(req);
   if (levelError) return fail(levelError);
-  const input = decodeStrict<StreamConfigRequest>(req.body, STREAM_CONFIG_REQUEST);
+  const input = decodeStrict<StreamConfigRequest>(req.body, STREAM_CONFIG_REQUEST, jsa.strict);
   if (input instanceof ApiError) return fail(input);
   const pedantic = input.pedantic ?? false;
   delete input.pedantic;
@@ -133,10 +133,11 @@ function filteredStreams(jsa: JsAccount, filter: string): Stream[] {
   return streams.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-function pageParams<T extends { offset?: number }>(req: ApiRequest, schema: typeof pagedRequest):
-  T | ApiError {
+function pageParams<T extends { offset?: number }>(
+  req: ApiRequest, schema: typeof pagedRequest, strict: boolean,
+): T | ApiError {
   if (!isJsonObjectOrArray(req.body)) return {} as T;
-  return decodeStrict<T>(req.body, schema);
+  return decodeStrict<T>(req.body, schema, strict);
 }
 
 function names(jsa: JsAccount, req: ApiRequest): ApiResponse {
@@ -144,7 +145,7 @@ function names(jsa: JsAccount, req: ApiRequest): ApiResponse {
   const fail = (e: ApiError) => apiResponse(T.streamNames, e, paging);
   const levelError = apiLevelError(req);
   if (levelError) return fail(levelError);
-  const params = pageParams<{ offset?: number; subject?: string }>(req, pagedRequest);
+  const params = pageParams<{ offset?: number; subject?: string }>(req, pagedRequest, jsa.strict);
   if (params instanceof ApiError) return fail(params);
   const all = filteredStreams(jsa, params.subject ?? "").map((s) => s.name);
   const offset = Math.min(Math.max(params.offset ?? 0, 0), all.length);
@@ -159,7 +160,7 @@ function list(jsa: JsAccount, req: ApiRequest): ApiResponse {
     apiResponse(T.streamList, e, { total: 0, offset: 0, limit: 0, streams: [] });
   const levelError = apiLevelError(req);
   if (levelError) return fail(levelError);
-  const params = pageParams<{ offset?: number; subject?: string }>(req, pagedRequest);
+  const params = pageParams<{ offset?: number; subject?: string }>(req, pagedRequest, jsa.strict);
   if (params instanceof ApiError) return fail(params);
   const all = filteredStreams(jsa, params.subject ?? "");
   const offset = Math.min(Math.max(params.offset ?? 0, 0), all.length);
@@ -174,7 +175,7 @@ function streamInfo(jsa: JsAccount, req: ApiRequest): ApiResponse {
   const levelError = apiLevelError(req);
   if (levelError) return fail(levelError);
   const params = pageParams<{ offset?: number; deleted_details?: boolean;
-    subjects_filter?: string }>(req, infoRequest);
+    subjects_filter?: string }>(req, infoRequest, jsa.strict);
   if (params instanceof ApiError) return fail(params);
   const stream = jsa.streams.get(streamToken(req));
   if (stream === undefined) return fail(apiError(JSStreamNotFoundErr));
@@ -205,7 +206,7 @@ function purge(jsa: JsAccount, req: ApiRequest): ApiResponse {
   if (levelError) return fail(levelError);
   let params: { seq?: number; filter?: string; keep?: number } = {};
   if (isJsonObjectOrArray(req.body)) {
-    const decoded = decodeStrict<typeof params>(req.body, purgeRequest);
+    const decoded = decodeStrict<typeof params>(req.body, purgeRequest, jsa.strict);
     if (decoded instanceof ApiError) return fail(decoded);
     if ((decoded.seq ?? 0) > 0 && (decoded.keep ?? 0) > 0) return fail(apiError(JSBadRequestErr));
     params = decoded;

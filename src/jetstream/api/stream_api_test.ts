@@ -69,6 +69,12 @@ describe("STREAM.CREATE", () => {
       "time.Duration");
   });
 
+  test("with strict off, unknown fields are ignored but wrong types still fail", async () => {
+    await bed.restart({ strict: false });
+    expect((await create("S", { bogus: 1 })).did_create).toBe(true);
+    expect(errorOf(await create("T", { max_age: "1h" }))?.err_code).toBe(10025);
+  });
+
   test("refuses what natsd cannot run yet instead of ignoring it", async () => {
     expect(errorOf(await create("S", { sources: [{ name: "O" }] }))?.description)
       .toBe("stream sources are not supported by natsd yet");
