@@ -113,22 +113,31 @@ export class SystemServices {
   }
 
   connected(client: EventClient, account: string): void {
-    this.#send(this.account, EventSubject.connect(account),
+    const subject = EventSubject.connect(account);
+    if (!listened(this.account, subject)) return;
+    this.#send(this.account, subject,
       connectEvent(client, account, this.deps.clock, this.#stamp.next()));
   }
 
   disconnected(client: EventClient, account: string, reason: string): void {
-    this.#send(this.account, EventSubject.disconnect(account),
+    const subject = EventSubject.disconnect(account);
+    if (!listened(this.account, subject)) return;
+    this.#send(this.account, subject,
       disconnectEvent(client, account, reason, this.deps.clock, this.#stamp.next()));
   }
 
   /** A refused authentication: for the operator, and for the owner of the client's account. */
   authFailed(client: EventClient, account: Account, reason: string): void {
     const clock = this.deps.clock;
-    this.#send(this.account, EventSubject.authError(this.server.id),
-      disconnectEvent(client, account.name, reason, clock, this.#stamp.next()));
-    this.#send(account, EventSubject.accountAuthError,
-      disconnectEvent(client, account.name, reason, clock, this.#stamp.next()));
+    const subject = EventSubject.authError(this.server.id);
+    if (listened(this.account, subject)) {
+      this.#send(this.account, subject,
+        disconnectEvent(client, account.name, reason, clock, this.#stamp.next()));
+    }
+    if (listened(account, EventSubject.accountAuthError)) {
+      this.#send(account, EventSubject.accountAuthError,
+        disconnectEvent(client, account.name, reason, clock, this.#stamp.next()));
+    }
   }
 
   #statszRequest(reply: string, body: Uint8Array): void {
@@ -207,10 +216,7 @@ export class SystemServices {
       this.#statszTimer = null;
       if (this.#stopped) return;
       const subject = EventSubject.statsz(this.server.id);
-      const interest = this.account.sublist.match(subject);
-      if (interest.psubs.length + interest.qsubs.length > 0) {
-        this.#send(this.account, subject, this.#statszMessage());
-      }
+      if (listened(this.account, subject)) this.#send(this.account, subject, this.#statszMessage());
       this.#statszDelayMs = Math.min(this.#statszDelayMs * 2, STATSZ_INTERVAL_MS_MAX);
       this.#armStatsz();
     }, this.#statszDelayMs);
@@ -242,6 +248,15 @@ export class SystemServices {
     }
     return client;
   }
+}
+
+/**
+ * True when a subscription would receive `subject`: events nobody listens to are not even
+ * built (nats-server builds them and drops them at delivery; the result is the same).
+ */
+function listened(account: Account, subject: string): boolean {
+  const interest = account.sublist.match(subject);
+  return interest.psubs.length + interest.qsubs.length > 0;
 }
 
 function accountOf(subject: string): string {
