@@ -137,8 +137,10 @@ const EXPECTED: Record<string, Expectation> = {
     },
   },
   "jetstream.conf": {
-    options: { serverName: "js-1", port: 4222, jetstream: true, storeDir: "/data/nats/jetstream" },
-    unsupported: ["jetstream"],
+    options: { serverName: "js-1", port: 4222, jetstream: true, storeDir: "/data/nats/jetstream",
+      jetstreamMaxMemoryBytes: 1024 ** 3, jetstreamMaxStoreBytes: 100 * 1024 ** 3,
+      jetstreamDomain: "hub" },
+    unsupported: [],
     raw: { "jetstream/max_memory_store": 1024 ** 3, "jetstream/max_file_store": 100 * 1024 ** 3,
       "jetstream/domain": "hub" },
   },
@@ -173,7 +175,7 @@ const EXPECTED: Record<string, Expectation> = {
   },
   "mqtt.conf": {
     options: { serverName: "mqtt-1", port: 4222, jetstream: true },
-    unsupported: ["jetstream", "mqtt"],
+    unsupported: ["mqtt"],
     raw: { mqtt: { port: 1883, ack_wait: "1m", max_ack_pending: 100 } },
   },
   "variables.conf": {
@@ -214,10 +216,12 @@ const EXPECTED: Record<string, Expectation> = {
       httpPort: 8222, serverTags: ["region:eu-west", "az:1"], logFile: "/var/log/nats.log",
       logSizeLimitBytes: 1024 ** 3, maxPayloadBytes: 4 * 1024 ** 2, pingIntervalMs: 30_000,
       writeDeadlineMs: 10_000, lameDuckDurationMs: 90_000, jetstream: true,
-      storeDir: "/var/lib/nats", accounts: [account("$SYS"), account("APP")], nkeys: [],
+      storeDir: "/var/lib/nats", jetstreamMaxMemoryBytes: 4_000_000_000,
+      jetstreamMaxStoreBytes: 500_000_000_000,
+      accounts: [account("$SYS"), account("APP")], nkeys: [],
       users: [user("admin", "changeit", { account: "$SYS" }),
         user("app", "apppass", { account: "APP" })] },
-    unsupported: ["jetstream", "accounts.jetstream", "cluster"],
+    unsupported: ["accounts.jetstream", "cluster"],
     raw: { "accounts/$SYS/users/0/user": "admin", "accounts/APP/jetstream": "enabled" },
   },
 };
