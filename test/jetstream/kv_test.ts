@@ -2,8 +2,8 @@
  * Key-value buckets through the official @nats-io/kv client: bucket creation (the stream it
  * asks for), put/get (direct get), create and update with revisions (expected last subject
  * sequence), delete and purge markers (rollups), history through direct get batches, status and
- * listing. Watchers, keys() and history() build consumers, which arrive with issue 8. Runs
- * against natsd, or Go nats-server with NATS_SERVER=nats-server.
+ * listing, and the consumer-based reads (keys, history, watch) on top of issue 8's consumers.
+ * Runs against natsd, or Go nats-server with NATS_SERVER=nats-server.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -91,6 +91,27 @@ describe("KV buckets", () => {
     const names: string[] = [];
     for await (const s of kvm.list()) names.push(s.bucket);
     expect(names).toContain("stat");
+  });
+
+  test("keys, history and watch (ordered consumers)", async () => {
+    const kv = await kvm.create("watch", { history: 5 });
+    await kv.put("a", "1");
+    await kv.put("b", "2");
+    await kv.put("a", "3");
+    const keys: string[] = [];
+    for await (const k of await kv.keys()) keys.push(k);
+    expect(keys.sort()).toEqual(["a", "b"]);
+    const history: string[] = [];
+    for await (const e of await kv.history({ key: "a" })) history.push(e.string());
+    expect(history).toEqual(["1", "3"]);
+    const watch = await kv.watch();
+    const seen: string[] = [];
+    for await (const e of watch) {
+      seen.push(`${e.key}=${e.string()}`);
+      if (seen.length === 2) await kv.put("c", "new");
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual(["b=2", "a=3", "c=new"]);
   });
 
   test("a missing bucket is not found", async () => {

@@ -2,9 +2,8 @@
  * The object store through the official @nats-io/obj client, as far as streams alone carry it:
  * bucket creation, putting multi-chunk objects (chunks plus a rolled-up meta message with the
  * SHA-256 digest), info, links, metadata updates, delete (purge of the chunks), seal and status.
- * Reading an object back (get, list, watch) uses consumers, which arrive with issue 8; here the
- * chunks are checked through direct get instead. Runs against natsd, or Go nats-server with
- * NATS_SERVER=nats-server.
+ * Reading an object back (get, list) uses ordered consumers (issue 8); the chunks are also
+ * checked through direct get. Runs against natsd, or Go nats-server with NATS_SERVER=nats-server.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
@@ -71,6 +70,24 @@ describe("object store", () => {
       { batch: 10, next_by_subj: `$O.chunks.C.${info.nuid}`, seq: 1 });
     for await (const m of batch) parts.push(m.data);
     expect(Buffer.concat(parts).equals(Buffer.from(data))).toBe(true);
+  });
+
+  test("get reads the object back through an ordered consumer; list lists it", async () => {
+    const os = await objm.create("read");
+    const data = blob();
+    await os.putBlob({ name: "r" }, data);
+    await os.putBlob({ name: "s" }, new Uint8Array([1, 2, 3]));
+    const result = await os.get("r");
+    const chunks: Uint8Array[] = [];
+    const reader = result!.data.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+    }
+    expect(Buffer.concat(chunks).equals(Buffer.from(data))).toBe(true);
+    expect(await result!.error).toBeFalsy();
+    expect((await os.list()).map((o) => o.name).sort()).toEqual(["r", "s"]);
   });
 
   test("replacing an object purges the old chunks; delete leaves a deleted marker", async () => {
