@@ -87,6 +87,15 @@ abstract class ForwardingSink implements MessageSink, MessageSource {
   }
 }
 
+/**
+ * The client whose message is being delivered now, seen through any import forwarding it
+ * (a service answering `$SYS.REQ.USER.INFO` asks who is asking).
+ */
+export function originalPublisher(): MessageSource | null {
+  const source = currentPublisher();
+  return source instanceof ForwardingSink ? source.origin : source;
+}
+
 /** Delivers an exporter's messages into the importing account (a stream import). */
 export class StreamImportSink extends ForwardingSink {
   constructor(readonly link: StreamImportLink, readonly importer: Account) {

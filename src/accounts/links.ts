@@ -237,16 +237,17 @@ function strictTransform(source: string, destination: string, kind: "stream" | "
 
 /**
  * Go's addServiceImportWithClaim: requests published to `from` here go to `to` in the
- * exporting account.
+ * exporting account. `internal` imports (the server's own) skip the authorization check.
  */
 export function addServiceImport(importer: AccountLinks, exporter: AccountLinks,
-  fromSubject: string, toSubject: string, share = false): ServiceImportLink {
+  fromSubject: string, toSubject: string, share = false, internal = false): ServiceImportLink {
   let to = toSubject === "" ? fromSubject : toSubject;
   let from = fromSubject;
   if (!isValidSubject(from) || !isValidSubject(to)) {
     throw new LinkError(LinkErrorText.invalidSubject);
   }
-  if (!serviceImportAuthorized(exporter, importer.name, to)) {
+  // The server's own imports (system services) need no export to allow them.
+  if (!internal && !serviceImportAuthorized(exporter, importer.name, to)) {
     throw new LinkError(LinkErrorText.serviceNotAuthorized);
   }
   const fromForCycles = isLiteralSubject(to) ? from : untokenizeWildcards(from).subject;

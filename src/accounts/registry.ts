@@ -10,7 +10,7 @@ import { Account } from "./account.ts";
 import {
   type ForwardingDeps, ResponseRouter, ServiceImportSink, StreamImportSink,
 } from "./import_sinks.ts";
-import { linkAccounts } from "./links.ts";
+import { addServiceImport, linkAccounts } from "./links.ts";
 import { SubjectMapper } from "./mappings.ts";
 import type { AccountConfig, MappingConfig } from "./types.ts";
 
@@ -62,6 +62,17 @@ export class AccountRegistry {
   /** Requests in flight whose responses `account` would route back. */
   pendingResponses(account: Account): number {
     return this.#routers.get(account)?.pending ?? 0;
+  }
+
+  /** Adds a service import at run time (the system account's per-account services). */
+  importService(importer: Account, exporter: Account, from: string, to: string,
+    options: { share?: boolean; internal?: boolean } = {}): void {
+    const link = addServiceImport(importer.links, exporter.links, from, to,
+      options.share === true, options.internal === true);
+    const sink = new ServiceImportSink(link, importer, exporter, this.#forwarding);
+    const sid = `si${importer.links.serviceImports.length}`;
+    const sub = new Subscription(sink, link.from, null, sid);
+    importer.sublist.insert(sub as unknown as Subscription);
   }
 
   #wireImports(importer: Account): void {

@@ -239,6 +239,8 @@ export class Server implements ClientContext {
       clock: monitor.clock,
       usage: monitor.usage,
       varz: () => monitor.varzDocument(),
+      importService: (importer, exporter, from, to, options) =>
+        this.registry.importService(importer, exporter, from, to, options),
     });
     this.system.start();
   }

@@ -7,6 +7,11 @@
  */
 import { availableParallelism } from "node:os";
 import type { Account } from "../accounts/account.ts";
+import { getHeader } from "../accounts/headers.ts";
+import { originalPublisher, REQUEST_INFO_HEADER } from "../accounts/import_sinks.ts";
+import { addServiceExport } from "../accounts/links.ts";
+import type { ClientPermissions } from "../auth/permissions.ts";
+import type { PermissionsConfig } from "../auth/types.ts";
 import { rfc3339 } from "../monitor/go_format.ts";
 import { type GoJsonValue, goJson } from "../monitor/go_json.ts";
 import type { ProcessUsage } from "../monitor/process_usage.ts";
@@ -28,8 +33,10 @@ export const STATSZ_INTERVAL_MS_MAX = 10_000;
 const ACCOUNT_TOKEN_INDEX = 3;
 const ACCOUNT_REQUEST_TOKENS = 5;
 const ACCOUNT_CONNECTIONS_TYPE = "io.nats.server.advisory.v1.account_connections";
+/** Go's userDirectInfoSubj: imported into every account. */
+export const USER_INFO_SUBJECT = "$SYS.REQ.USER.INFO";
 
-export type SystemServer = MonitorSource & ServerIdentity & {
+export type SystemServer = Omit<MonitorSource, "accounts"> & ServerIdentity & {
   readonly accounts: ReadonlyMap<string, Account>;
   createInternalClient(account: Account, kind: "System" | "Account"): InternalClient;
 };
@@ -38,6 +45,9 @@ export interface SystemDeps {
   readonly clock: WallClock;
   readonly usage: ProcessUsage;
   varz(): GoJsonValue;
+  /** Adds a service import from `exporter` into `importer` (account registry). */
+  importService(importer: Account, exporter: Account, from: string, to: string,
+    options: { share?: boolean; internal?: boolean }): void;
 }
 
 interface Outgoing {
@@ -89,12 +99,62 @@ export class SystemServices {
       });
     }
     sub("$SYS.REQ.ACCOUNT.*.CONNS", (subject, reply) => this.#connsRequest(subject, reply));
+    this.#client.subscribe("$SYS.REQ.USER.*.INFO", (_s, reply, headers) =>
+      this.#userInfo(reply, headers));
     sub("$SYS.REQ.ACCOUNT.PING.STATZ", (_s, reply, body) => this.#respond(reply,
       answer(body, this.#ctx, (o) => {
         const statz = accountStatz(this.#ctx, accountList(o.accounts), o.include_unused === true);
         return statz.count === 0 && o.include_unused !== true ? "skip" : statz.value;
       })));
+    this.#importIntoAccounts();
     this.#armStatsz();
+  }
+
+  /**
+   * Go's addSystemAccountExports and registerSystemImports: every account may ask for its
+   * own connections and statistics, and who it is, through the system account.
+   */
+  #importIntoAccounts(): void {
+    const sys = this.account;
+    for (const what of ["CONNZ", "STATZ"]) {
+      addServiceExport(sys.links, `$SYS.REQ.ACCOUNT.*.${what}`,
+        { responseType: "Streamed", accounts: null, tokenPosition: ACCOUNT_TOKEN_INDEX + 1 });
+    }
+    addServiceExport(sys.links, "$SYS.REQ.USER.*.INFO",
+      { responseType: "Singleton", accounts: null });
+    const imports = (account: Account): [string, string][] => [
+      ["$SYS.REQ.ACCOUNT.PING.CONNZ", `$SYS.REQ.ACCOUNT.${account.name}.CONNZ`],
+      ["$SYS.REQ.SERVER.PING.CONNZ", `$SYS.REQ.ACCOUNT.${account.name}.CONNZ`],
+      ["$SYS.REQ.ACCOUNT.PING.STATZ", `$SYS.REQ.ACCOUNT.${account.name}.STATZ`],
+    ];
+    for (const account of this.server.accounts.values()) {
+      if (account !== sys) {
+        for (const [from, to] of imports(account)) {
+          this.deps.importService(account, sys, from, to, { internal: true });
+        }
+      }
+      this.deps.importService(account, sys, USER_INFO_SUBJECT,
+        `$SYS.REQ.USER.${account.name}.INFO`, { internal: true, share: true });
+    }
+  }
+
+  /** Go's userInfoReq: who the requester is (from its request info) and its permissions. */
+  #userInfo(reply: string, headers: Uint8Array | null): void {
+    if (reply === "") return;
+    let info: { user?: string; acc?: string } = {};
+    try {
+      info = JSON.parse(getHeader(headers, REQUEST_INFO_HEADER) ?? "{}");
+    } catch {
+      this.#send(this.account, reply, { server: this.#stamp.next(),
+        error: { code: 400, description: "bad request info" } });
+      return;
+    }
+    const origin = originalPublisher() as { permissions?: ClientPermissions | null } | null;
+    const perms = origin?.permissions?.compiled.toConfig() ?? null;
+    this.#send(this.account, reply, { server: this.#stamp.next(), data: {
+      user: info.user ?? "", account: info.acc ?? "",
+      permissions: perms === null ? undefined : publicPermissions(perms),
+    } });
   }
 
   /** Publishes the shutdown event now (the queue will not be flushed after shutdown). */
@@ -257,6 +317,20 @@ export class SystemServices {
 function listened(account: Account, subject: string): boolean {
   const interest = account.sublist.match(subject);
   return interest.psubs.length + interest.qsubs.length > 0;
+}
+
+/** Go's publicPermissions: both directions present, empty lists left out, ttl in ns. */
+function publicPermissions(p: PermissionsConfig): GoJsonValue {
+  const side = (s: PermissionsConfig["publish"]) => ({
+    allow: s?.allow?.length ? [...s.allow] : undefined,
+    deny: s?.deny?.length ? [...s.deny] : undefined,
+  });
+  return {
+    publish: side(p.publish),
+    subscribe: side(p.subscribe),
+    responses: p.response === null ? undefined
+      : { max: p.response.maxMsgs, ttl: p.response.expiresMs * 1_000_000 },
+  };
 }
 
 function accountOf(subject: string): string {

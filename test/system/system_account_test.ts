@@ -23,7 +23,8 @@ beforeAll(async () => {
   server = await startServer({ args: ["-m", "-1"], config: `
     accounts {
       SYS: { users: [{user: sys, password: sys}] }
-      APP: { users: [{user: app, password: app}] }
+      APP: { users: [{user: app, password: app}, {user: limited, password: l,
+        permissions: {publish: {allow: ["$SYS.REQ.USER.INFO", "x.>"]}, subscribe: "_INBOX.>"}}] }
     }
     system_account: SYS` });
   sys = await connect({ servers: server.url, user: "sys", pass: "sys" });
@@ -151,5 +152,32 @@ describe("request services", () => {
     const statz = await ask("$SYS.REQ.SERVER.PING.VARZ",
       JSON.stringify({ server_name: (await getJson(server, "/varz")).server_name }));
     expect(statz.data.server_id).toBe(serverId);
+  });
+});
+
+describe("services imported into every account", () => {
+  test("a user learns who it is and what it may do from $SYS.REQ.USER.INFO", async () => {
+    if (isGoServer()) return; // USER.INFO arrived in 2.10
+    const nc = await connect({ servers: server.url, user: "limited", pass: "l" });
+    open.push(nc);
+    const info = json(await nc.request("$SYS.REQ.USER.INFO", "", { timeout: 5000 }));
+    expect(info.data).toMatchObject({ user: "limited", account: "APP",
+      permissions: { publish: { allow: ["$SYS.REQ.USER.INFO", "x.>"] },
+        subscribe: { allow: ["_INBOX.>"] } } });
+    const plain = await app("whoami");
+    const mine = json(await plain.request("$SYS.REQ.USER.INFO", "", { timeout: 5000 }));
+    expect(mine.data).toEqual({ user: "app", account: "APP" });
+  });
+
+  test("an account's own CONNZ and STATZ through the PING subjects", async () => {
+    const nc = await app("own-connz");
+    for (const subject of ["$SYS.REQ.ACCOUNT.PING.CONNZ", "$SYS.REQ.SERVER.PING.CONNZ"]) {
+      const connz = json(await nc.request(subject, "", { timeout: 5000 }));
+      const names = connz.data.connections.map((c: Json) => c.name);
+      expect(names).toContain("own-connz");
+      expect(connz.data.connections.some((c: Json) => c.account === "SYS")).toBe(false);
+    }
+    const statz = json(await nc.request("$SYS.REQ.ACCOUNT.PING.STATZ", "", { timeout: 5000 }));
+    expect(statz.data.account_statz.map((s: Json) => s.acc)).toEqual(["APP"]);
   });
 });
