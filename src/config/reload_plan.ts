@@ -142,8 +142,9 @@ const POLICY: Record<keyof Options, Policy> = {
   // Users and their permissions reload onto live connections (server.ts re-authenticates).
   users: reload("authorization.users", "auth"),
   nkeys: reload("authorization.users", "auth"),
-  accounts: refuse("accounts"),
-  mappings: refuse("mappings"),
+  // Accounts are updated in place and every link rebuilt (accounts/registry.ts reload).
+  accounts: reload("accounts", "auth"),
+  mappings: reload("mappings", "auth"),
   systemAccount: refuse("system_account"),
   noSystemAccount: refuse("no_system_account"),
 };

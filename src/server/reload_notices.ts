@@ -101,6 +101,8 @@ export function reloadNotice(change: ReloadChange): string | null {
     case "authTimeoutMs": return `Reloaded: authorization timeout = ${v}`;
     case "users": return "Reloaded: authorization users";
     case "nkeys": return "Reloaded: authorization nkey users";
+    case "accounts":
+    case "mappings": return "Reloaded: accounts";
     case "serverTags": return "Reloaded: tags";
     case "serverMetadata": return "Reloaded: metadata";
     case "clientAdvertise": return `Reload: client_advertise = ${v}`;

@@ -102,7 +102,9 @@ export class Server implements ClientContext {
     if (!options.noSystemAccount) {
       const name = options.systemAccount || SYSTEM_ACCOUNT_NAME;
       // Config validation refuses a system_account that names no account, except $SYS.
-      this.systemAccount = this.accounts.get(name) ?? new Account(name);
+      const configured = this.accounts.get(name);
+      this.systemAccount = configured ?? new Account(name);
+      if (configured === undefined) this.registry.adopt(this.systemAccount);
       this.accounts.set(name, this.systemAccount);
     }
     this.closedClients = new ClosedClientRing(options.maxClosedClients);
@@ -245,6 +247,13 @@ export class Server implements ClientContext {
     this.system.start();
   }
 
+  /** Updates accounts in place, forgets removed ones and rebuilds exports and imports. */
+  #reloadAccounts(): void {
+    for (const account of this.registry.reload(this.options)) this.accounts.delete(account.name);
+    for (const [name, account] of this.registry.accounts) this.accounts.set(name, account);
+    this.system?.importIntoAccounts();
+  }
+
   /** True while JetStream runs (system messages announce it). */
   jetStreamEnabled(): boolean {
     return this.options.jetstream;
@@ -307,7 +316,10 @@ export class Server implements ClientContext {
     }
     this.#applyReloadedOptions(plan, prepared);
     if (plan.changes.some((change) => change.group === "auth")) {
-      // As nats-server: users and permissions apply to connected clients at once.
+      // As nats-server: accounts, users and permissions apply to connected clients at once.
+      if (plan.changes.some((c) => c.option === "accounts" || c.option === "mappings")) {
+        this.#reloadAccounts();
+      }
       this.#authenticator = new Authenticator(this.options);
       reauthorizeClients(this.#authDeps(), this.clients.values());
     }

@@ -106,15 +106,16 @@ export class SystemServices {
         const statz = accountStatz(this.#ctx, accountList(o.accounts), o.include_unused === true);
         return statz.count === 0 && o.include_unused !== true ? "skip" : statz.value;
       })));
-    this.#importIntoAccounts();
+    this.importIntoAccounts();
     this.#armStatsz();
   }
 
   /**
    * Go's addSystemAccountExports and registerSystemImports: every account may ask for its
-   * own connections and statistics, and who it is, through the system account.
+   * own connections and statistics, and who it is, through the system account. Runs again
+   * after a reload rebuilt the accounts' links.
    */
-  #importIntoAccounts(): void {
+  importIntoAccounts(): void {
     const sys = this.account;
     for (const what of ["CONNZ", "STATZ"]) {
       addServiceExport(sys.links, `$SYS.REQ.ACCOUNT.*.${what}`,

@@ -1,5 +1,6 @@
 /**
- * Reloading users and permissions (SIGHUP) applies to connected clients as nats-server does:
+ * Reloading users, permissions and accounts (SIGHUP) applies to connected clients as
+ * nats-server does:
  * a removed user is disconnected, a user whose credentials no longer match gets
  * `Authorization Violation`, and a client whose permissions shrank loses the subscriptions
  * they no longer allow (with an -ERR naming the sid) but stays connected.
@@ -8,7 +9,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { RawClient } from "../harness/raw_client.ts";
-import { type RunningServer, startServer } from "../harness/server_process.ts";
+import { isGoServer, type RunningServer, startServer } from "../harness/server_process.ts";
 
 async function login(server: RunningServer, user: string, pass: string): Promise<RawClient> {
   const client = await RawClient.connect(server.port);
@@ -54,6 +55,50 @@ describe("reload of users and permissions", () => {
       expect(await alice.flush()).toBe("MSG a.1 2 2\r\nhi\r\n");
       carol.close();
       alice.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("reload of accounts", () => {
+  test("exports, imports, mappings and accounts change under connected clients", async () => {
+    const server = await startServer({ config: `accounts {
+      A: { users: [{user: a, password: a}], exports: [{stream: "s.>"}] }
+      B: { users: [{user: b, password: b}],
+           imports: [{stream: {account: A, subject: "s.>"}, prefix: "from_a"}] }
+      D: { users: [{user: d, password: d}] }
+    }` });
+    try {
+      const a = await login(server, "a", "a");
+      const b = await login(server, "b", "b");
+      const d = await login(server, "d", "d");
+      b.send("SUB from_a.> 1\r\nSUB n 2\r\n");
+      await b.flush();
+      a.send("SUB n 1\r\nPUB s.1 1\r\nx\r\n");
+      await a.flush();
+      expect(await b.flush()).toBe("MSG from_a.s.1 1 1\r\nx\r\n");
+      await reload(server, `accounts {
+        A: { users: [{user: a, password: a}], mappings: { m: n } }
+        B: { users: [{user: b, password: b}] }
+        C: { users: [{user: c, password: c}] }
+      }`);
+      expect(await d.waitClosed()).toBe("");
+      const a2 = await login(server, "a", "a");
+      a2.send("PUB s.2 1\r\ny\r\nPUB m 1\r\nz\r\n");
+      await a2.flush();
+      expect(await a.flush()).toBe("MSG n 1 1\r\nz\r\n");
+      expect(await b.flush()).toBe("");
+      if (!isGoServer()) {
+        // 2.14 applies reloaded mappings to connected clients too (2.9.10: new ones only).
+        a.send("PUB m 1\r\nw\r\n");
+        expect(await a.flush()).toBe("MSG n 1 1\r\nw\r\n");
+      }
+      a2.close();
+      const c = await login(server, "c", "c");
+      c.close();
+      a.close();
+      b.close();
     } finally {
       await server.stop();
     }
