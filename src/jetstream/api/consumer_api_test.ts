@@ -158,7 +158,7 @@ describe("CONSUMER.NAMES / LIST / INFO / DELETE", () => {
       '"offset":0,"limit":0,"consumers":[]}');
   });
 
-  test("info wants an empty request; delete answers success; unknown ones are not found", async () => {
+  test("info wants an empty request; delete answers success; unknown is not found", async () => {
     await create("CREATE.S.d", { ack_policy: "explicit" });
     expect(codeOf(await bed.api("$JS.API.CONSUMER.INFO.S.d", { x: 1 }))).toBe(10038);
     expect((await bed.api("$JS.API.CONSUMER.INFO.S.d")).name).toBe("d");

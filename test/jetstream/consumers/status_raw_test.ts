@@ -112,7 +112,7 @@ describe("pull statuses", () => {
       "Nats-Last-Consumer: 0\r\nNats-Last-Stream: 0\r\n\r\n"));
   });
 
-  test("409 Message Size Exceeds MaxBytes, and the message stays for the next request", async () => {
+  test("409 Message Size Exceeds MaxBytes; the message stays for the next request", async () => {
     await consumer("mb", {});
     pub("r.mb", "", "x".repeat(100));
     const box = await pull("mb", '{"batch":2,"max_bytes":10,"expires":2000000000}');
@@ -120,7 +120,8 @@ describe("pull statuses", () => {
       "\r\nNats-Pending-Messages: 2\r\nNats-Pending-Bytes: 10\r\n\r\n"));
     const again = await pull("mb", "1");
     expect(await nextFrame(again)).toMatch(
-      new RegExp(`^MSG r\\.mb ${again.sid} \\$JS\\.ACK\\.R\\.mb\\.1\\.\\d+\\.1\\.\\d+\\.0 100\\r\\n`));
+      new RegExp(`^MSG r\\.mb ${again.sid} ` +
+        `\\$JS\\.ACK\\.R\\.mb\\.1\\.\\d+\\.1\\.\\d+\\.0 100\\r\\n`));
   });
 
   test("409 Consumer Deleted for requests waiting on a deleted consumer", async () => {
@@ -140,7 +141,8 @@ describe("delivery and acks", () => {
       const box = await pull("ack", "");
       const frame = await nextFrame(box);
       const m = new RegExp(
-        `^MSG r\\.ack ${box.sid} (\\$JS\\.ACK\\.R\\.ack\\.1\\.(\\d+)\\.1\\.(\\d+)\\.0) 5\\r\\nhello\\r\\n$`)
+        `^MSG r\\.ack ${box.sid} ` +
+        `(\\$JS\\.ACK\\.R\\.ack\\.1\\.(\\d+)\\.1\\.(\\d+)\\.0) 5\\r\\nhello\\r\\n$`)
         .exec(frame);
       expect(m).not.toBeNull();
       const confirm = await inbox();
