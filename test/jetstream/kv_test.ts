@@ -114,6 +114,19 @@ describe("KV buckets", () => {
     expect(seen).toEqual(["b=2", "a=3", "c=new"]);
   });
 
+  test("limit markers (markerTTL) and per-key TTLs", async () => {
+    if (isGoServer()) return; // nats-server 2.9.10 predates TTLs and delete markers (2.11).
+    const kv = await kvm.create("marked", { markerTTL: 5_000, ttl: 60_000 });
+    const si = await jsm.streams.info("KV_marked");
+    expect(si.config).toMatchObject({ allow_msg_ttl: true,
+      subject_delete_marker_ttl: 5_000_000_000 });
+    expect(await kv.create("k", "v", "10s")).toBe(1);
+    const m = await jsm.streams.getMessage("KV_marked", { seq: 1 });
+    expect(m?.header.get("Nats-TTL")).toBe("10s");
+    await kv.purge("k", { ttl: "30s" });
+    expect((await kv.get("k"))?.operation).toBe("PURGE");
+  });
+
   test("a missing bucket is not found", async () => {
     const kv = await kvm.open("nope");
     await expect(kv.status()).rejects.toThrow(/stream not found/);

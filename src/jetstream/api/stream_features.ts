@@ -18,7 +18,6 @@ export function unsupportedFeature(cfg: StreamConfig): ApiError | null {
   if (cfg.allow_atomic) return missing("atomic batch publishing is");
   if (cfg.allow_batched) return missing("fast batch publishing is");
   if (cfg.allow_msg_schedules) return missing("message schedules are");
-  if ((cfg.subject_delete_marker_ttl ?? 0n) > 0n) return missing("subject delete markers are");
   return null;
 }
 

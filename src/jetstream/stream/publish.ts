@@ -20,7 +20,8 @@ import { type Clock, StoreError, type StreamStore } from "../store/mod.ts";
 import type { StreamConfig } from "./config.ts";
 import type { StreamConsumers } from "./consumer_hooks.ts";
 import type { DuplicateWindow } from "./dedupe.ts";
-import { HDR, HeaderView, parseDecimal } from "./headers.ts";
+import type { MarkerExpiry } from "./delete_markers.ts";
+import { appendHeaders, HDR, HeaderView, parseDecimal, removeHeader } from "./headers.ts";
 import { parseMessageTtl } from "./message_ttl.ts";
 import type { SubjectTransform } from "./subject_transform.ts";
 
@@ -35,6 +36,8 @@ export interface IngestState {
   readonly consumers: StreamConsumers;
   readonly clock: Clock;
   readonly inputTransform: SubjectTransform | null;
+  /** Set when the stream places subject delete markers: it then runs expiry itself. */
+  readonly expiry: MarkerExpiry | null;
   /** The last sequence handed out (Go's lseq; includes skipped ones). */
   lastSeq: number;
   /** The Nats-Msg-Id of the last stored message ("" when it had none). */
@@ -55,9 +58,10 @@ const fail = (error: ApiError): IngestResult => ({ kind: "error", error });
 
 /** Runs one published message through the stream. */
 export function ingest(
-  state: IngestState, subjectIn: string, hdr: Uint8Array | null, payload: Uint8Array,
+  state: IngestState, subjectIn: string, hdrIn: Uint8Array | null, payload: Uint8Array,
   resources: ResourceCheck,
 ): IngestResult {
+  let hdr = hdrIn;
   const cfg = state.config;
   const subject = state.inputTransform?.match(subjectIn) ?? subjectIn;
   if (cfg.sealed) return fail(apiError(JSStreamSealedErr));
@@ -86,16 +90,15 @@ export function ingest(
     if (rollup !== null) rollupPurge(state, subject, rollup, 0);
     return { kind: "skipped", seq };
   }
-  let ttl = 0;
-  const ttlText = headers?.get(HDR.ttl) ?? null;
-  if (ttlText !== null) {
-    const parsed = parseMessageTtl(ttlText);
-    if (!parsed.ok) return fail(apiError(JSMessageTTLInvalidErr));
-    ttl = parsed.seconds;
-  }
+  const withTtl = messageTtl(cfg, headers, hdr);
+  if (withTtl === null) return fail(apiError(JSMessageTTLInvalidErr));
+  const ttl = withTtl.ttl;
+  hdr = withTtl.hdr;
   let stored;
   try {
-    stored = state.store.storeMsg(subject, hdr, payload, { ttl, rollup: rollup !== null });
+    // With markers the stream expires messages itself (delete_markers.ts), not the store.
+    const opts = { ttl: state.expiry === null ? ttl : 0, rollup: rollup !== null };
+    stored = state.store.storeMsg(subject, hdr, payload, opts);
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
     return fail(apiErrorUnless(JSStreamStoreFailedF, new Error(storeErrorText(error))));
@@ -103,9 +106,31 @@ export function ingest(
   state.lastSeq = stored.seq;
   state.lastMsgId = msgId;
   if (msgId !== "") state.dedupe.add(msgId, stored.seq, stored.ts);
+  state.expiry?.track(stored.seq, stored.ts, ttl);
   state.consumers.messageStored(stored.seq, subject);
   if (rollup !== null) rollupPurge(state, subject, rollup, 1);
   return { kind: "stored", seq: stored.seq, ts: stored.ts, subject };
+}
+
+/**
+ * The message's TTL (seconds, TTL_NEVER or 0) and headers, or null when Nats-TTL is invalid.
+ * With subject delete markers a TTL shorter than the marker TTL is raised to it (unless the
+ * stream keeps one message per subject), and the header says so, as nats-server does.
+ */
+function messageTtl(cfg: StreamConfig, headers: HeaderView | null, hdr: Uint8Array | null):
+  { ttl: number; hdr: Uint8Array | null } | null {
+  const text = headers?.get(HDR.ttl) ?? null;
+  if (text === null || hdr === null) return { ttl: 0, hdr };
+  const parsed = parseMessageTtl(text);
+  if (!parsed.ok) return null;
+  const markerNs = cfg.subject_delete_marker_ttl ?? 0n;
+  const minimum = Number(markerNs / 1_000_000_000n);
+  if (parsed.seconds <= 0 || markerNs <= 0n || cfg.max_msgs_per_subject === 1 ||
+    parsed.seconds >= minimum) {
+    return { ttl: parsed.seconds, hdr };
+  }
+  const raised = appendHeaders(removeHeader(hdr, HDR.ttl), [[HDR.ttl, String(minimum)]]);
+  return { ttl: minimum, hdr: raised };
 }
 
 /** The store's error as nats-server words it (without natsd's detail suffix). */

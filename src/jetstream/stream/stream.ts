@@ -17,6 +17,7 @@ import {
 import { type StreamConfig, streamConfigJson } from "./config.ts";
 import { NO_CONSUMERS, type PurgeEvent, type StreamConsumers } from "./consumer_hooks.ts";
 import { DuplicateWindow } from "./dedupe.ts";
+import { MarkerExpiry } from "./delete_markers.ts";
 import {
   type DirectGetTarget, handleDirectGet, handleDirectGetLastBySubject,
 } from "./direct_get.ts";
@@ -60,12 +61,15 @@ interface PendingAck {
   body: string;
 }
 
+/** True when the stream places subject delete markers (and so runs expiry itself). */
+const hasMarkers = (c: StreamConfig) => (c.subject_delete_marker_ttl ?? 0n) > 0n;
+
 /** The store limits of a configuration (0 = unlimited in the store's terms). */
 export function storeLimits(c: StreamConfig): StoreLimits {
   return {
     maxMsgs: Math.max(c.max_msgs, 0),
     maxBytes: Math.max(c.max_bytes, 0),
-    maxAgeNs: c.max_age,
+    maxAgeNs: hasMarkers(c) ? 0n : c.max_age,
     maxMsgsPerSubject: Math.max(c.max_msgs_per_subject, 0),
     maxMsgSize: Math.max(c.max_msg_size, 0),
     discard: c.discard,
@@ -87,6 +91,7 @@ export class Stream implements IngestState, DirectGetTarget {
   consumers: StreamConsumers = NO_CONSUMERS;
   readonly clock: Clock;
   inputTransform: SubjectTransform | null = null;
+  expiry: MarkerExpiry | null = null;
   lastSeq = 0;
   lastMsgId = "";
   readonly createdNs: bigint;
@@ -147,6 +152,7 @@ export class Stream implements IngestState, DirectGetTarget {
     if (!opts.recovering && first > 1 && store.fastState().lastSeq === 0) store.compact(first);
     stream.lastSeq = store.fastState().lastSeq;
     stream.#rebuildDedupe();
+    stream.#syncMarkers();
     if (opts.dir !== null && !opts.recovering) await stream.writeMeta();
     return stream;
   }
@@ -182,6 +188,36 @@ export class Stream implements IngestState, DirectGetTarget {
       this.#host.client.subscribe(`${base}.>`, (subject, reply, hdr, body) =>
         handleDirectGetLastBySubject(this, subject, reply, hdr, body), DIRECT_GET_QUEUE),
     ];
+  }
+
+  /** Starts or stops running expiry for subject delete markers, as the configuration says. */
+  #syncMarkers(): void {
+    if (hasMarkers(this.config) === (this.expiry !== null)) {
+      this.expiry?.reschedule();
+      return;
+    }
+    if (this.expiry !== null) {
+      this.expiry.stop();
+      this.expiry = null;
+      return;
+    }
+    const stream = this;
+    this.expiry = new MarkerExpiry({
+      store: this.store,
+      clock: this.clock,
+      get config() {
+        return stream.config;
+      },
+      placeMarker: (subject, hdr) => {
+        try {
+          this.#ingest(subject, "", hdr, new Uint8Array(0));
+        } catch (error) {
+          // Runs from a timer: a failure is reported, never thrown into the event loop.
+          this.#host.warn(`Stream '${this.name}' could not place a delete marker: ${error}`);
+        }
+      },
+    });
+    this.expiry.rebuild();
   }
 
   #applyTransforms(): void {
@@ -331,6 +367,7 @@ export class Stream implements IngestState, DirectGetTarget {
       this.dedupe.setWindow(cfg.duplicate_window, this.clock.nowNs());
     }
     this.store.updateLimits(storeLimits(cfg));
+    this.#syncMarkers();
     this.consumers.configChanged(cfg);
     if (this.dir !== null) await this.writeMeta();
   }
@@ -405,6 +442,7 @@ export class Stream implements IngestState, DirectGetTarget {
     this.#directSubs = [];
     // Acks waiting for the disk go out before the store closes.
     await this.store.flushed().catch(() => {});
+    this.expiry?.stop();
     await this.consumers.stop(false);
     await this.store.stop();
   }
@@ -416,6 +454,7 @@ export class Stream implements IngestState, DirectGetTarget {
     this.#subjectSubs.clear();
     for (const sub of this.#directSubs) this.#host.client.unsubscribe(sub);
     this.#directSubs = [];
+    this.expiry?.stop();
     await this.consumers.stop(true);
     await this.store.stop();
     if (this.dir !== null) await rm(this.dir, { recursive: true, force: true });
