@@ -126,10 +126,11 @@ export class Server implements ClientContext {
     this.log.info(`  Runtime:  ${RUNTIME_VERSION}`);
     this.log.info(`  Name:     ${this.name}`);
     this.log.info(`  ID:       ${this.id}`);
-    if (o.configFile) this.log.info(`Using configuration file: ${o.configFile}`);
+    // nats-server warns before it names the configuration file.
     if (this.#authenticator.hasPlaintextPasswords()) {
       this.log.warn("Plaintext passwords detected, use nkeys or bcrypt");
     }
+    if (o.configFile) this.log.info(`Using configuration file: ${o.configFile}`);
     if (o.pidFile) writeFileSync(o.pidFile, String(process.pid));
     if (o.allowNonTls) {
       this.log.warn("allow_non_tls is not available in natsd yet: TLS stays required");
