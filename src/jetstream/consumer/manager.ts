@@ -66,6 +66,7 @@ export class ConsumerManager implements StreamConsumers {
   constructor(host: ManagerHost, stream: Stream) {
     this.#host = host;
     this.#stream = stream;
+    this.#syncCount();
   }
 
   get stream(): Stream {
@@ -86,13 +87,27 @@ export class ConsumerManager implements StreamConsumers {
   }
 
   messageStored(seq: number, subject: string): void {
+    // A store that had to make room (max_msgs, per-subject history, discard old) or expired
+    // messages since the last event removed messages without telling anyone: recount.
+    const msgs = this.#stream.store.fastState().msgs;
+    const evicted = msgs !== this.#msgs + 1;
+    this.#msgs = msgs;
     for (const c of this.consumers.values()) {
       c.core.streamMsg(seq, subject);
+      if (evicted) c.core.recountPending();
       if (c.core.wantsDelivery) c.schedule();
     }
   }
 
+  /** The stream's message count after the last event we saw. */
+  #msgs = 0;
+
+  #syncCount(): void {
+    this.#msgs = this.#stream.store.fastState().msgs;
+  }
+
   purged(event: PurgeEvent): void {
+    this.#syncCount();
     const now = this.#host.clock.nowNs();
     for (const c of this.consumers.values()) {
       c.core.streamPurged(event.subject ?? "", now);
@@ -105,6 +120,7 @@ export class ConsumerManager implements StreamConsumers {
   }
 
   #removed(seq: number, subject: string | null): void {
+    this.#syncCount();
     const now = this.#host.clock.nowNs();
     for (const c of this.consumers.values()) {
       c.core.streamRemoved(seq, subject, now);
@@ -233,6 +249,10 @@ export class ConsumerManager implements StreamConsumers {
 
   /** After a consumer of an interest stream left: drop what nobody needs any more. */
   #cleanupNoInterest(): void {
+    if (this.consumers.size === 0) {
+      this.#stream.purge({});
+      return;
+    }
     const store = this.#stream.store;
     const state = store.fastState();
     for (let seq = state.firstSeq; seq <= state.lastSeq;) {

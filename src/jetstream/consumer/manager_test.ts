@@ -85,6 +85,16 @@ describe("ConsumerManager retention", () => {
     expect((await state("I")).messages).toBe(0);
   });
 
+  test("messages a store evicts on its own (per-subject limit) leave num_pending", async () => {
+    await stream("K", { max_msgs_per_subject: 1 });
+    await consumer("K", "w");
+    for (let i = 0; i < 3; i++) await bed.publish("K.key", `v${i}`);
+    await bed.publish("K.other", "x");
+    const got = await pull("K", "w", 2);
+    // The pending count each delivery carries: one left after the first, none after the second.
+    expect(got.map((m) => m.reply.split(".").at(-1))).toEqual(["1", "0"]);
+  });
+
   test("deleting the last consumer of an interest stream drops its messages", async () => {
     await stream("J", { retention: "interest" });
     await consumer("J", "only");

@@ -145,6 +145,11 @@ export class ConsumerCore {
     onStreamMsg(this.#s, seq, subject);
   }
 
+  /** Takes num_pending from the stream again (after removals nobody reported one by one). */
+  recountPending(): void {
+    streamNumPending(this.#s);
+  }
+
   /** The stream removed a message; subject null when no longer known. */
   streamRemoved(seq: number, subject: string | null, nowNs: bigint): void {
     onStreamRemoved(this.#s, seq, subject, nowNs);
