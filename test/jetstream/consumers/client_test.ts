@@ -190,6 +190,23 @@ describe("push consumers", () => {
     expect([info.ack_floor.stream_seq, info.num_pending]).toEqual([3, 0]);
   });
 
+  test("flow control: megabytes flow through a push consumer that answers the requests",
+    async () => {
+      const name = await stream(0);
+      const blob = new Uint8Array(200 * 1024).fill(7);
+      for (let i = 0; i < 20; i++) await js.publish(`${name}.big`, blob);
+      await jsm.consumers.add(name, { durable_name: "fc", ack_policy: AckPolicy.None,
+        deliver_subject: `fc.${name}`, flow_control: true, idle_heartbeat: 1_000 * NS });
+      const pc = await js.consumers.getPushConsumer(name, "fc");
+      let bytes = 0;
+      let count = 0;
+      for await (const m of await pc.consume()) {
+        bytes += m.data.length;
+        if (++count === 20) break;
+      }
+      expect(bytes).toBe(20 * blob.length);
+    });
+
   test("an ordered push consumer reads everything once", async () => {
     const name = await stream(4);
     const pc = await js.consumers.getPushConsumer(name);
