@@ -10,6 +10,7 @@ import type { Account } from "../../accounts/account.ts";
 import type { Subscription } from "../../client/subscription.ts";
 import { PubArgs } from "../../protocol/parser.ts";
 import type { MessageSink } from "../../server/delivery.ts";
+import { utf8Length } from "../store/mod.ts";
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
@@ -27,15 +28,13 @@ export interface OutboundMsg {
 
 function pubArgs(subject: string, reply: string, headerBytes: number, total: number): PubArgs {
   const args = new PubArgs();
-  const subjectBytes = encoder.encode(subject);
-  const replyBytes = encoder.encode(reply);
-  const argBuf = new Uint8Array(subjectBytes.length + replyBytes.length);
-  argBuf.set(subjectBytes);
-  argBuf.set(replyBytes, subjectBytes.length);
+  // One encode for both: subjects are mostly ASCII, where the split is the string length.
+  const argBuf = encoder.encode(subject + reply);
+  const subjectBytes = utf8Length(subject);
   args.argBuf = argBuf;
   args.subjectStart = 0;
-  args.subjectEnd = subjectBytes.length;
-  args.replyStart = subjectBytes.length;
+  args.subjectEnd = subjectBytes;
+  args.replyStart = subjectBytes;
   args.replyEnd = argBuf.length;
   args.headerBytes = headerBytes > 0 ? headerBytes : -1;
   args.totalBytes = total;
