@@ -17,8 +17,8 @@ describe("deliverAs", () => {
     expect(deliverAs(account, { to: "inbox.1", subject: "orders.new", reply: "$JS.ACK.x",
       hdr, payload: enc.encode("body") })).toBe(true);
     expect(got).toEqual(["orders.new|$JS.ACK.x|NATS/1.0\r\nA: 1\r\n\r\n|body"]);
-    deliverAs(account, { to: "inbox.1", subject: "größe.€", reply: "r.ü", hdr: new Uint8Array(0),
-      payload: enc.encode("x") });
+    deliverAs(account, { to: "inbox.1", subject: "größe.€", reply: "r.ü",
+      hdr: new Uint8Array(0), payload: enc.encode("x") });
     expect(got[1]).toBe("größe.€|r.ü||x");
   });
 

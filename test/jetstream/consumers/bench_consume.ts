@@ -113,7 +113,8 @@ async function main(): Promise<void> {
   for (const [name, perServer] of results) {
     const go = median(perServer.get("Go nats-server") ?? [0]);
     const ours = median(perServer.get("natsd") ?? [0]);
-    console.log(`| ${name} | ${Math.round(go)} | ${Math.round(ours)} | ${(ours / go).toFixed(2)} |`);
+    const ratio = (ours / go).toFixed(2);
+    console.log(`| ${name} | ${Math.round(go)} | ${Math.round(ours)} | ${ratio} |`);
   }
 }
 
