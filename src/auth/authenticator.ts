@@ -130,6 +130,21 @@ export class Authenticator {
     return this.#simple(request);
   }
 
+  /**
+   * TLS `verify_and_map`: the first of the certificate's identities (e-mail addresses, DNS
+   * names, URIs, then the subject DN) that names a configured user authenticates as that user,
+   * without a password, as nats-server's checkClientTLSCertSubject does.
+   */
+  authenticateCertificate(identities: readonly string[], type: ConnectionType): AuthVerdict {
+    for (const identity of identities) {
+      const user = this.users.get(identity);
+      if (user === undefined) continue;
+      if (!typeAllowed(user, type)) return { ok: false, reason: "Connection type not allowed" };
+      return { ok: true, user, boundUser: user.name, boundNkey: "" };
+    }
+    return { ok: false, reason: "No user mapped from the client certificate" };
+  }
+
   #userPassword(request: AuthRequest, anonymous: boolean, noAuthUser: string): AuthVerdict {
     let username = request.user;
     let password = request.pass;

@@ -47,12 +47,15 @@ function clientLabel(client: ClientConnection): string {
  */
 export function authenticateClient(
   deps: ClientAuthDeps, client: ClientConnection, connect: ConnectOptions,
+  certificateIdentities: readonly string[] | null = null,
 ): Account | null {
-  const verdict = deps.authenticator.authenticate({
-    user: connect.user, pass: connect.pass, authToken: connect.authToken, nkey: connect.nkey,
-    sig: connect.sig, nonce: client.nonce,
-    connectionType: client.websocket ? "WEBSOCKET" : "STANDARD",
-  });
+  const connectionType = client.websocket ? "WEBSOCKET" : "STANDARD";
+  const verdict = certificateIdentities !== null
+    ? deps.authenticator.authenticateCertificate(certificateIdentities, connectionType)
+    : deps.authenticator.authenticate({
+      user: connect.user, pass: connect.pass, authToken: connect.authToken, nkey: connect.nkey,
+      sig: connect.sig, nonce: client.nonce, connectionType,
+    });
   if (!verdict.ok) {
     deps.log.debug(`${clientLabel(client)} - ${verdict.reason}`);
     return null;

@@ -119,7 +119,7 @@ export class ClientConnection implements ParserHandler, Flushable {
     if (this.#started) return;
     this.#started = true;
     this.#queueText(infoLine(this.context.infoJson(this)));
-    if (this.context.authRequired()) {
+    if (this.context.authRequired(this)) {
       this.#authTimer = setTimeout(() => this.#onAuthTimeout(), this.context.options.authTimeoutMs);
     }
     this.#armPingTimer(this.#firstPingDelayMs());
@@ -198,7 +198,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   allowOperation(isConnect: boolean): boolean {
     if (this.closed) return false;
     if (isConnect || this.connectReceived || this.#boundBeforeConnect) return true;
-    if (!this.context.authRequired()) return true;
+    if (!this.context.authRequired(this)) return true;
     // As nats-server: with a no_auth_user, operations before CONNECT run as that user.
     if (this.#bindDefaultAccount() === null) return false;
     this.#boundBeforeConnect = true;

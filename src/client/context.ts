@@ -36,7 +36,7 @@ export interface ClientContext {
   /** The INFO JSON for this connection (without the `INFO ` framing). */
   infoJson(client: ClientConnection, extra?: Record<string, unknown>): string;
   /** True when clients must authenticate in CONNECT before anything else. */
-  authRequired(): boolean;
+  authRequired(client?: ClientConnection): boolean;
   /** The account the client's credentials bind to, or null when they are refused. */
   authenticate(client: ClientConnection, connect: ConnectOptions): Account | null;
   /** Matches and delivers one message published by `sender` in `account`. */

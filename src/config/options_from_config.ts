@@ -357,7 +357,34 @@ const tlsBlock: Handler = (m, e) => {
 /** WebSocket keys natsd maps; the rest of the block is type-checked and reported. */
 const WS_MAPPED = new Set(["listen", "port", "host", "net", "no_tls", "tls", "same_origin",
   "allowed_origins", "allowed_origin", "allow_origins", "allow_origin", "origins", "origin",
-  "compression", "compress", "handshake_timeout"]);
+  "compression", "compress", "handshake_timeout", "authorization", "authentication",
+  "no_auth_user", "user_cookie", "pass_cookie", "token_cookie"]);
+
+const WS_COOKIES: Record<string, "wsUserCookie" | "wsPassCookie" | "wsTokenCookie"> = {
+  user_cookie: "wsUserCookie", pass_cookie: "wsPassCookie", token_cookie: "wsTokenCookie",
+};
+
+/** websocket { authorization { user, pass, token, timeout } } */
+function websocketAuthorization(m: Mapper, e: ConfigEntry): void {
+  if (e.value.kind !== "map") return;
+  for (const [key, child] of e.value.entries) {
+    const k = key.toLowerCase();
+    const v = child.value;
+    if ((k === "user" || k === "username") && v.kind === "string") {
+      m.set("wsAuthUsername", v.value, child.keyPos);
+    } else if ((k === "pass" || k === "password") && v.kind === "string") {
+      m.set("wsAuthPassword", v.value, child.keyPos);
+    } else if (k === "token" && v.kind === "string") {
+      m.set("wsAuthToken", v.value, child.keyPos);
+    } else if (k !== "timeout") {
+      m.unsupported.push({ key: `websocket.authorization.${k}`, position: child.keyPos,
+        feature: `WebSocket authorization '${k}'` });
+    }
+  }
+  if (m.options.wsAuthToken && (m.options.wsAuthUsername || m.options.wsAuthPassword)) {
+    m.error(e.keyPos, "websocket authorization: Cannot have a user/pass and token");
+  }
+}
 
 /** The `websocket {}` block (nats-server's parseWebsocket for the parts natsd serves). */
 const websocketBlock: Handler = (m, e) => {
@@ -383,6 +410,12 @@ const websocketBlock: Handler = (m, e) => {
       m.set("wsSameOrigin", v.value, child.keyPos);
     } else if ((k === "compression" || k === "compress") && v.kind === "bool") {
       m.set("wsCompression", v.value, child.keyPos);
+    } else if (k === "authorization" || k === "authentication") {
+      websocketAuthorization(m, child);
+    } else if (k === "no_auth_user" && v.kind === "string") {
+      m.set("wsNoAuthUser", v.value, child.keyPos);
+    } else if (k in WS_COOKIES && v.kind === "string") {
+      m.set(WS_COOKIES[k], v.value, child.keyPos);
     } else if (k === "handshake_timeout" && v.kind === "string") {
       const ms = m.parseDuration(child, v.value);
       if (ms !== undefined) m.set("wsHandshakeTimeoutMs", ms, child.keyPos);

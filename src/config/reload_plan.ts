@@ -139,6 +139,13 @@ const POLICY: Record<keyof Options, Policy> = {
   wsAllowedOrigins: refuse("websocket.allowed_origins"),
   wsCompression: refuse("websocket.compression"),
   wsHandshakeTimeoutMs: refuse("websocket.handshake_timeout"),
+  wsAuthUsername: refuse("websocket.authorization"),
+  wsAuthPassword: refuse("websocket.authorization"),
+  wsAuthToken: refuse("websocket.authorization"),
+  wsNoAuthUser: refuse("websocket.no_auth_user"),
+  wsUserCookie: refuse("websocket.user_cookie"),
+  wsPassCookie: refuse("websocket.pass_cookie"),
+  wsTokenCookie: refuse("websocket.token_cookie"),
   // Users and their permissions reload onto live connections (server.ts re-authenticates).
   users: reload("authorization.users", "auth"),
   nkeys: reload("authorization.users", "auth"),

@@ -10,6 +10,7 @@ import type { ClientConnection, ClientSocket } from "../client/connection.ts";
 import type { ClientAcceptor, Listener } from "./listener_bun.ts";
 import type { Options } from "./options.ts";
 import { TlsConfigError } from "./tls_config.ts";
+import { type CookieCredentials, cookieCredentials } from "./websocket_auth.ts";
 
 /** Bun buffers at most this much per WebSocket before it reports backpressure. */
 export const WS_BACKPRESSURE_BYTES_MAX = 16 * 1024 * 1024;
@@ -20,10 +21,12 @@ interface WsData {
   client: ClientConnection | null;
   adapter: WsAdapter | null;
   remoteAddress: string;
+  cookieCredentials: CookieCredentials;
 }
 
 class WsAdapter implements ClientSocket {
-  constructor(readonly ws: ServerWebSocket<WsData>, readonly remoteAddress: string) {}
+  constructor(readonly ws: ServerWebSocket<WsData>, readonly remoteAddress: string,
+    readonly cookieCredentials: CookieCredentials) {}
   /** A frame is all or nothing: sent or queued in Bun counts as taken; dropped is 0. */
   write(data: Uint8Array): number {
     const result = this.ws.sendBinary(data);
@@ -82,7 +85,9 @@ export function listenWebsocket(acceptor: ClientAcceptor, o: Options): Listener 
         return new Response("Forbidden: origin not allowed", { status: 403 });
       }
       const remoteAddress = bun.requestIP(request)?.address ?? "";
-      if (bun.upgrade(request, { data: { client: null, adapter: null, remoteAddress } })) {
+      const cookies = cookieCredentials(o, request.headers.get("cookie"));
+      const data = { client: null, adapter: null, remoteAddress, cookieCredentials: cookies };
+      if (bun.upgrade(request, { data })) {
         return undefined as unknown as Response;
       }
       return new Response("Bad Request: expected a WebSocket upgrade", { status: 400 });
@@ -93,7 +98,7 @@ export function listenWebsocket(acceptor: ClientAcceptor, o: Options): Listener 
       backpressureLimit: WS_BACKPRESSURE_BYTES_MAX,
       idleTimeout: 0, // NATS pings keep the connection alive
       open(ws) {
-        const adapter = new WsAdapter(ws, ws.data.remoteAddress);
+        const adapter = new WsAdapter(ws, ws.data.remoteAddress, ws.data.cookieCredentials);
         ws.data.adapter = adapter;
         ws.data.client = acceptor.acceptClient(adapter,
           { start: true, tls: tls !== null, websocket: true });

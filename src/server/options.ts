@@ -122,6 +122,15 @@ export interface Options {
   wsAllowedOrigins: string[];
   wsCompression: boolean;
   wsHandshakeTimeoutMs: number;
+  /** websocket { authorization }: overrides the server's authorization for WebSocket clients. */
+  wsAuthUsername: string;
+  wsAuthPassword: string;
+  wsAuthToken: string;
+  wsNoAuthUser: string;
+  /** Cookie names that carry credentials ("" = not used). */
+  wsUserCookie: string;
+  wsPassCookie: string;
+  wsTokenCookie: string;
 
   // Remaining nats-server keys of the identity/logging/limits/process sections (config/)
   serverTags: string[];
@@ -235,6 +244,13 @@ export function defaultOptions(): Options {
     wsAllowedOrigins: [],
     wsCompression: false,
     wsHandshakeTimeoutMs: DEFAULTS.wsHandshakeTimeoutMs,
+    wsAuthUsername: "",
+    wsAuthPassword: "",
+    wsAuthToken: "",
+    wsNoAuthUser: "",
+    wsUserCookie: "",
+    wsPassCookie: "",
+    wsTokenCookie: "",
     serverTags: [],
     serverMetadata: {},
     featureFlags: {},

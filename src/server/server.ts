@@ -10,6 +10,8 @@ import { hostname as osHostname, networkInterfaces } from "node:os";
 import { Account, GLOBAL_ACCOUNT_NAME, SYSTEM_ACCOUNT_NAME } from "../accounts/account.ts";
 import { AccountRegistry } from "../accounts/registry.ts";
 import { Authenticator } from "../auth/authenticator.ts";
+import { certificateIdentities } from "../auth/certificate_identities.ts";
+import { type CookieCredentials, websocketAuthenticator } from "./websocket_auth.ts";
 import {
   authenticateClient, type ClientAuthDeps, reauthorizeClients,
 } from "../auth/client_auth.ts";
@@ -86,6 +88,8 @@ export class Server implements ClientContext {
 
   readonly #rebuildOptions: (() => Built) | null;
   #authenticator: Authenticator;
+  /** websocket { authorization } replaces the server's for WebSocket clients, as in Go. */
+  #wsAuthenticator: Authenticator | null = null;
 
   constructor(
     public options: Options, readonly log: Logger, hooks: { rebuildOptions?: () => Built } = {},
@@ -99,6 +103,7 @@ export class Server implements ClientContext {
     });
     for (const [name, account] of this.registry.accounts) this.accounts.set(name, account);
     this.#authenticator = new Authenticator(options);
+    this.#wsAuthenticator = websocketAuthenticator(options);
     if (!options.noSystemAccount) {
       const name = options.systemAccount || SYSTEM_ACCOUNT_NAME;
       // Config validation refuses a system_account that names no account, except $SYS.
@@ -206,7 +211,8 @@ export class Server implements ClientContext {
       port: this.port,
       headers: !o.noHeaderSupport,
       // As nats-server: with a no_auth_user, clients are told no credentials are needed.
-      ...(this.authRequired() && o.noAuthUser === "" ? { auth_required: true } : {}),
+      ...(this.authRequired(client) && noAuthUserFor(o, client) === ""
+        ? { auth_required: true } : {}),
       ...(client.transportTls ? { tls_required: true } : {}),
       ...(client.transportTls && o.tlsVerify && !client.websocket ? { tls_verify: true } : {}),
       max_payload: o.maxPayloadBytes,
@@ -220,12 +226,14 @@ export class Server implements ClientContext {
     return JSON.stringify(info);
   }
 
-  authRequired(): boolean {
+  authRequired(client?: ClientConnection): boolean {
+    if (client?.websocket && this.#wsAuthenticator !== null) return this.#wsAuthenticator.required;
     return this.#authenticator.required;
   }
 
   authenticate(client: ClientConnection, connect: ConnectOptions): Account | null {
-    const account = authenticateClient(this.#authDeps(), client, connect);
+    const account = authenticateClient(this.#authDeps(client), client,
+      this.#withCookieCredentials(client, connect), this.#mappedIdentities(client));
     if (account !== null) {
       this.system?.connected(client, account.name);
     } else if (!client.closed) {
@@ -260,9 +268,27 @@ export class Server implements ClientContext {
     return this.options.jetstream;
   }
 
-  #authDeps(): ClientAuthDeps {
+  /** verify_and_map: the client certificate's identities, or null when not mapping. */
+  #mappedIdentities(client: ClientConnection): string[] | null {
+    if (!this.options.tlsVerifyAndMap || client.websocket || !client.transportTls) return null;
+    const der = (client.socket as { peerCertificateDer?: Uint8Array | null }).peerCertificateDer;
+    return der ? certificateIdentities(der) : [];
+  }
+
+  /** WebSocket clients may carry their credentials in cookies (websocket *_cookie options). */
+  #withCookieCredentials(client: ClientConnection, connect: ConnectOptions): ConnectOptions {
+    const cookies = (client.socket as { cookieCredentials?: CookieCredentials }).cookieCredentials;
+    if (!client.websocket || cookies === undefined) return connect;
+    if (connect.user === "" && cookies.user !== "") connect.user = cookies.user;
+    if (connect.pass === "" && cookies.pass !== "") connect.pass = cookies.pass;
+    if (connect.authToken === "" && cookies.token !== "") connect.authToken = cookies.token;
+    return connect;
+  }
+
+  #authDeps(client?: ClientConnection): ClientAuthDeps {
+    const websocketOverride = client?.websocket === true && this.#wsAuthenticator !== null;
     return {
-      authenticator: this.#authenticator,
+      authenticator: websocketOverride ? this.#wsAuthenticator! : this.#authenticator,
       globalAccount: this.globalAccount,
       accountNamed: (name) => this.accounts.get(name) ?? null,
       options: this.options,
@@ -501,6 +527,11 @@ function closedInfoOf(
     // Empty while close() drops subscriptions before reporting the close.
     subscriptions: [...client.subscriptions.values()],
   };
+}
+
+/** The no_auth_user that applies to this client (websocket { no_auth_user } for WebSocket). */
+function noAuthUserFor(o: Options, client: ClientConnection): string {
+  return client.websocket && o.wsNoAuthUser !== "" ? o.wsNoAuthUser : o.noAuthUser;
 }
 
 function hostPort(host: string, port: number): string {

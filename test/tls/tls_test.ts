@@ -191,6 +191,39 @@ describe("TLS", () => {
     }
   });
 
+  test("verify_and_map: the certificate's subject names the user and its permissions", async () => {
+    const server = await startServer({
+      config: `tls {\n cert_file: "${certs.serverCert}"\n key_file: "${certs.serverKey}"\n` +
+        ` ca_file: "${certs.caCert}"\n verify_and_map: true\n}\n` +
+        `authorization { users: [ { user: "CN=alice", permissions: { publish: "alice.>",` +
+        ` subscribe: ["alice.>", "_INBOX.>"] } } ] }\n`,
+    });
+    try {
+      const url = `tls://127.0.0.1:${server.port}`;
+      const mutual = { caFile: certs.caCert, certFile: certs.clientCert, keyFile: certs.clientKey };
+      expect(await connectFails(url, { ...mutual, certFile: certs.expiredClientCert,
+        keyFile: certs.expiredClientKey })).toBe(true);
+      const nc = await connect({ servers: url, tls: mutual, reconnect: false });
+      try {
+        const sub = nc.subscribe("alice.in", { max: 1 });
+        nc.publish("alice.in", "mine");
+        for await (const m of sub) expect(text(m.data)).toBe("mine");
+        const violation = (async () => {
+          for await (const s of nc.status()) {
+            if (s.type === "error") return String((s as { error?: unknown }).error);
+          }
+          return "";
+        })();
+        nc.publish("bob.in", "not mine");
+        expect(await violation).toContain('Permissions Violation for Publish to "bob.in"');
+      } finally {
+        await nc.close();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("a missing key file stops the server with nats-server's error", async () => {
     let failed = false;
     try {

@@ -146,6 +146,80 @@ describe("WebSocket", () => {
     }
   });
 
+  test("websocket authorization overrides the server's for WebSocket clients only", async () => {
+    const server = await startServer({
+      config: "authorization { token: tcp-secret }\n" +
+        "websocket { port: -1, no_tls: true, authorization { user: web, pass: webpass } }\n",
+    });
+    try {
+      const ws = await wsconnect({ servers: server.websocketUrl!, user: "web", pass: "webpass",
+        reconnect: false });
+      await ws.flush();
+      await ws.close();
+      let refused = false;
+      await wsconnect({ servers: server.websocketUrl!, token: "tcp-secret", reconnect: false })
+        .then((nc) => nc.close(), () => {
+          refused = true;
+        });
+      expect(refused).toBe(true);
+      const tcp = await connect({ servers: server.url, token: "tcp-secret", reconnect: false });
+      await tcp.flush();
+      await tcp.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("websocket no_auth_user: WebSocket clients without credentials get that user", async () => {
+    const server = await startServer({
+      config: "authorization { users: [ { user: alice, password: a1 }, { user: bob, password: b1 } ] }\n" +
+        "websocket { port: -1, no_tls: true, no_auth_user: bob }\n",
+    });
+    try {
+      const ws = await wsconnect({ servers: server.websocketUrl!, reconnect: false });
+      await ws.flush();
+      await ws.close();
+      let refused = false;
+      await connect({ servers: server.url, reconnect: false })
+        .then((nc) => nc.close(), () => {
+          refused = true;
+        });
+      expect(refused).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("credentials from cookies (user_cookie, pass_cookie)", async () => {
+    if (isGoServer()) return; // the *_cookie options arrived in 2.11
+    const server = await startServer({
+      config: "websocket { port: -1, no_tls: true, user_cookie: nu, pass_cookie: np,\n" +
+        " authorization { user: web, pass: webpass } }\n",
+    });
+    try {
+      const withCookie = (cookie: string) => new Promise<string>((resolve) => {
+        const raw = new WebSocket(server.websocketUrl!, { headers: { Cookie: cookie } } as never);
+        raw.binaryType = "arraybuffer";
+        let text = "";
+        raw.onmessage = (event) => {
+          text += new TextDecoder().decode(event.data as ArrayBuffer);
+          if (text.startsWith("INFO ") && !text.includes("CONNECT_SENT")) {
+            text += "CONNECT_SENT";
+            raw.send(new TextEncoder().encode('CONNECT {"verbose":false}\r\nPING\r\n'));
+          }
+          if (text.includes("PONG") || text.includes("-ERR")) {
+            raw.close();
+            resolve(text.includes("PONG") ? "accepted" : "refused");
+          }
+        };
+      });
+      expect(await withCookie("nu=web; np=webpass")).toBe("accepted");
+      expect(await withCookie("nu=web; np=wrong")).toBe("refused");
+    } finally {
+      await server.stop();
+    }
+  });
+
   describe("over TLS (wss)", () => {
     let certs: TestCerts;
     beforeAll(() => {
