@@ -348,6 +348,7 @@ export class Server implements ClientContext {
         this.#reloadAccounts();
       }
       this.#authenticator = new Authenticator(this.options);
+      this.#wsAuthenticator = websocketAuthenticator(this.options);
       reauthorizeClients(this.#authDeps(), this.clients.values());
     }
     const digest = built.config?.digest ?? "";
