@@ -179,7 +179,8 @@ export class ClientConnection implements ParserHandler, Flushable {
     if (this.closed) return;
     this.tlsHandshakeDone = true;
     if (!this.context.acceptTlsPeer(this)) {
-      this.context.log.error(`${this.#label()} - TLS handshake error: peer certificate not pinned`);
+      this.context.log.error(`${this.#label()} - TLS handshake error: ` +
+        "TLS version or peer certificate refused (min_version, pinned_certs)");
       this.close(ClosedReason.tlsHandshakeFailure);
       return;
     }

@@ -30,7 +30,7 @@ import {
   type AcceptOptions, listenClients, type Listener, type ListenerTls,
 } from "./listener_bun.ts";
 import { listenWebsocket } from "./listener_websocket.ts";
-import { peerCertificatePinned, resolveListenerTls } from "./tls_config.ts";
+import { peerCertificatePinned, resolveListenerTls, tlsVersionAllowed } from "./tls_config.ts";
 import { Logger, LogSetupError, type PreparedLogging } from "./logger.ts";
 import { systemErrorText } from "./logging/errors.ts";
 import { inGoOrder, reloadNotice, reloadRefusal } from "./reload_notices.ts";
@@ -305,8 +305,9 @@ export class Server implements ClientContext {
   }
 
   acceptTlsPeer(client: ClientConnection): boolean {
-    const der = (client.socket as { peerCertificateDer?: Uint8Array | null }).peerCertificateDer;
-    return peerCertificatePinned(this.options.tlsPinnedCerts, der ?? null);
+    const socket = client.socket as { peerCertificateDer?: Uint8Array | null; tlsVersion?: string };
+    if (!tlsVersionAllowed(this.options.tlsMinVersion, socket.tlsVersion ?? "")) return false;
+    return peerCertificatePinned(this.options.tlsPinnedCerts, socket.peerCertificateDer ?? null);
   }
 
   onClientClosed(client: ClientConnection, reason: ClosedReason): void {

@@ -33,11 +33,18 @@ export function resolveListenerTls(o: Options): ListenerTls | null {
       cert, key, ...(ca !== undefined ? { ca } : {}),
       requestCert: o.tlsVerify,
       rejectUnauthorized: o.tlsVerify,
-      ...(o.tlsMinVersion ? { minVersion: `TLSv${o.tlsMinVersion}` } : {}),
+      // min_version is checked after the handshake (tlsVersionAllowed): Bun's TLS options
+      // refused even matching clients when given a minimum version.
     },
     handshakeFirst: o.tlsHandshakeFirstMs !== 0,
     timeoutMs: o.tlsTimeoutMs,
   };
+}
+
+/** min_version: "1.2" or "1.3"; `negotiated` is what the handshake agreed ("1.3", "1.2"). */
+export function tlsVersionAllowed(minVersion: string, negotiated: string): boolean {
+  if (minVersion === "") return true;
+  return Number(negotiated) >= Number(minVersion);
 }
 
 /** True when no pins are configured or the peer's certificate (DER) matches one. */

@@ -224,6 +224,21 @@ describe("TLS", () => {
     }
   });
 
+  test("min_version refuses older TLS versions", async () => {
+    if (isGoServer()) return; // min_version arrived in 2.11; 2.9.10 refuses the key
+    const server = await startServer({
+      config: `tls {\n cert_file: "${certs.serverCert}"\n key_file: "${certs.serverKey}"\n` +
+        ` min_version: "1.3"\n}\n`,
+    });
+    try {
+      const url = `tls://127.0.0.1:${server.port}`;
+      expect(await roundTrip(url, { caFile: certs.caCert })).toBe("over tls");
+      expect(await connectFails(url, { caFile: certs.caCert, maxVersion: "TLSv1.2" })).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("a missing key file stops the server with nats-server's error", async () => {
     let failed = false;
     try {
