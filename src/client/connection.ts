@@ -408,6 +408,7 @@ export class ClientConnection implements ParserHandler, Flushable {
     }
     const stripHeaders = args.headerBytes > 0 && !this.headersEnabled();
     const size = writeMsg(this.outbound, args, sub.sidField, payload, start, end, stripHeaders);
+    if (this.#tracing) this.#traceDelivery(sub, args, size, stripHeaders);
     this.outMsgs++;
     this.outBytes += size;
     const stats = this.context.stats;
@@ -704,11 +705,21 @@ export class ClientConnection implements ParserHandler, Flushable {
   }
 
   #traceIn(op: string, arg: string): void {
-    this.context.log.trace(`${this.#label()} - "<<- [${arg ? `${op} ${arg}` : op}]"`);
+    this.context.log.trace(`${this.#label()} - <<- [${arg ? `${op} ${arg}` : op}]`);
   }
 
   #traceOut(line: string): void {
-    this.context.log.trace(`${this.#label()} - "->> [${line}]"`);
+    this.context.log.trace(`${this.#label()} - ->> [${line}]`);
+  }
+
+  /** As nats-server: `->> [MSG subject sid [reply] size]` (HMSG with both sizes). */
+  #traceDelivery(sub: Subscription<ClientConnection>, args: PubArgs, size: number,
+    stripHeaders: boolean): void {
+    const subject = decode(args.argBuf, args.subjectStart, args.subjectEnd);
+    const reply = decode(args.argBuf, args.replyStart, args.replyEnd);
+    const withReply = reply ? `${subject} ${sub.sid} ${reply}` : `${subject} ${sub.sid}`;
+    this.#traceOut(args.headerBytes > 0 && !stripHeaders
+      ? `HMSG ${withReply} ${args.headerBytes} ${size}` : `MSG ${withReply} ${size}`);
   }
 
   #tracePub(args: PubArgs, payload: Uint8Array, start: number, end: number): void {
@@ -718,7 +729,7 @@ export class ClientConnection implements ParserHandler, Flushable {
     const op = args.headerBytes >= 0 ? "HPUB" : "PUB";
     this.#traceIn(op, reply ? `${subject} ${reply} ${sizes}` : `${subject} ${sizes}`);
     const shown = tracedPayload(payload.subarray(start, end), this.context.options.maxTracedMsgLen);
-    if (shown !== null) this.context.log.trace(`${this.#label()} - "<<- MSG_PAYLOAD: ${shown}"`);
+    if (shown !== null) this.context.log.trace(`${this.#label()} - <<- MSG_PAYLOAD: ${shown}`);
   }
 
   #label(): string {
