@@ -46,6 +46,9 @@ export interface PreparedLogging {
 
 export type ReopenResult = "reopened" | "notFile" | LogSetupError;
 
+/** Wall-clock milliseconds with microsecond digits (Date.now has only milliseconds). */
+const wallClockMs = () => performance.timeOrigin + performance.now();
+
 export class Logger {
   /** Lines captured instead of written (tests); null writes normally. */
   captured: string[] | null = null;
@@ -60,7 +63,7 @@ export class Logger {
 
   /** Throws LogSetupError when the destination cannot be opened; see Logger.open. */
   constructor(options: LoggerOptions, env: LoggerEnvironment = {}) {
-    this.#nowMs = env.nowMs ?? Date.now;
+    this.#nowMs = env.nowMs ?? wallClockMs;
     this.#env = environment(env);
     this.#debug = options.debug;
     this.#trace = options.trace;
