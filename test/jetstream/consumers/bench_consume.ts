@@ -1,7 +1,9 @@
 /**
  * Consume throughput, natsd vs Go nats-server, side by side with the same client (@nats-io/
  * jetstream on Bun): pull consumers with batches of 100 and 1000 (explicit acks and ack none)
- * and push consumers (explicit acks and ack none), from a memory stream of 16-byte messages.
+ * and push consumers (explicit acks and ack none), from a memory stream of 16-byte messages,
+ * and a durable pull consumer of a file stream (natsd fsyncs its state before confirming acks,
+ * Go writes it lazily).
  * Runs alternate between the servers run by run; each line is the median of RUNS.
  *
  *   node_modules/.bin/bun test/jetstream/consumers/bench_consume.ts
@@ -12,6 +14,8 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { AckPolicy, jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
 import { type RunningServer, startServer } from "../../harness/server_process.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const MSGS = Number(process.env.MSGS ?? 100_000);
@@ -24,13 +28,17 @@ const SERVERS: Record<string, string[]> = {
 
 interface Scenario {
   name: string;
+  /** Which stream it reads: the memory one, or the file one. */
+  stream: "B" | "BF";
   run: (nc: NatsConnection, stream: string) => Promise<void>;
 }
 
-async function pull(nc: NatsConnection, stream: string, batch: number, ack: boolean) {
+async function pull(nc: NatsConnection, stream: string, batch: number, ack: boolean,
+  durable = false) {
   const jsm = await jetstreamManager(nc);
   const ci = await jsm.consumers.add(stream, {
     ack_policy: ack ? AckPolicy.Explicit : AckPolicy.None, max_ack_pending: -1,
+    durable_name: durable ? `d${Math.random().toString(36).slice(2, 8)}` : undefined,
   });
   const c = await jetstream(nc).consumers.get(stream, ci.name);
   let n = 0;
@@ -56,16 +64,21 @@ async function push(nc: NatsConnection, stream: string, ack: boolean) {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: "pull batch 100, ack explicit", run: (nc, s) => pull(nc, s, 100, true) },
-  { name: "pull batch 1000, ack explicit", run: (nc, s) => pull(nc, s, 1000, true) },
-  { name: "pull batch 1000, ack none", run: (nc, s) => pull(nc, s, 1000, false) },
-  { name: "push, ack explicit", run: (nc, s) => push(nc, s, true) },
-  { name: "push, ack none", run: (nc, s) => push(nc, s, false) },
+  { name: "pull batch 100, ack explicit", stream: "B", run: (nc, s) => pull(nc, s, 100, true) },
+  { name: "pull batch 1000, ack explicit", stream: "B", run: (nc, s) => pull(nc, s, 1000, true) },
+  { name: "pull batch 1000, ack none", stream: "B", run: (nc, s) => pull(nc, s, 1000, false) },
+  { name: "push, ack explicit", stream: "B", run: (nc, s) => push(nc, s, true) },
+  { name: "push, ack none", stream: "B", run: (nc, s) => push(nc, s, false) },
+  {
+    name: "durable on a file stream, pull batch 1000, ack explicit",
+    stream: "BF",
+    run: (nc, s) => pull(nc, s, 1000, true, true),
+  },
 ];
 
-async function fill(nc: NatsConnection, stream: string): Promise<void> {
+async function fill(nc: NatsConnection, stream: string, storage: StorageType): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  await jsm.streams.add({ name: stream, subjects: [`${stream}.>`], storage: StorageType.Memory });
+  await jsm.streams.add({ name: stream, subjects: [`${stream}.>`], storage });
   const js = jetstream(nc);
   const payload = new Uint8Array(16);
   const window: Promise<unknown>[] = [];
@@ -84,10 +97,14 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const results = new Map<string, Map<string, number[]>>();
   const targets: Array<{ label: string; server: RunningServer; nc: NatsConnection }> = [];
+  const dirs: string[] = [];
   for (const [label, command] of Object.entries(SERVERS)) {
-    const server = await startServer({ args: ["-js"], command });
+    const dir = mkdtempSync(join(tmpdir(), "natsd-bench-"));
+    dirs.push(dir);
+    const server = await startServer({ args: ["-js", "-sd", dir], command });
     const nc = await connect({ servers: server.url });
-    await fill(nc, "B");
+    await fill(nc, "B", StorageType.Memory);
+    await fill(nc, "BF", StorageType.File);
     targets.push({ label, server, nc });
   }
   // Alternate the servers run by run, so drift on a shared machine hits both alike.
@@ -95,7 +112,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < RUNS; r++) {
       for (const { label, nc } of targets) {
         const start = performance.now();
-        await scenario.run(nc, "B");
+        await scenario.run(nc, scenario.stream);
         const rate = MSGS / ((performance.now() - start) / 1000);
         const perServer = results.get(scenario.name) ?? new Map<string, number[]>();
         perServer.set(label, [...(perServer.get(label) ?? []), rate]);
@@ -107,6 +124,7 @@ async function main(): Promise<void> {
     await nc.close();
     await server.stop();
   }
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   console.log(`| scenario (${MSGS} msgs of 16 B, median of ${RUNS}) | Go nats-server msgs/s | ` +
     "natsd msgs/s | natsd / Go |");
   console.log("|---|---|---|---|");
