@@ -7,6 +7,7 @@
  * @module
  */
 import { DEFAULTS, defaultOptions, type Options } from "../server/options.ts";
+import { isKnownCipherSuite } from "../server/tls_ciphers.ts";
 import { configDigest } from "./digest.ts";
 import { DurationError, formatDurationMs, parseDurationMs } from "./duration.ts";
 import {
@@ -311,7 +312,7 @@ function durationField(field: keyof Options & string): Handler {
 /** TLS keys natsd maps; the rest of the block is type-checked and reported. */
 const TLS_MAPPED = new Set(["cert_file", "key_file", "ca_file", "verify", "verify_and_map",
   "timeout", "handshake_first", "first", "immediate", "pinned_certs", "min_version",
-  "minimum_version"]);
+  "minimum_version", "cipher_suites"]);
 
 /** The client `tls {}` block (nats-server's parseTLS for the parts natsd serves). */
 const tlsBlock: Handler = (m, e) => {
@@ -344,6 +345,11 @@ const tlsBlock: Handler = (m, e) => {
     } else if (k === "pinned_certs" && v.kind === "array") {
       const pins = v.items.flatMap((i) => (i.kind === "string" ? [i.value.toLowerCase()] : []));
       m.set("tlsPinnedCerts", pins, child.keyPos);
+    } else if (k === "cipher_suites" && v.kind === "array") {
+      const names = v.items.flatMap((i) => (i.kind === "string" ? [i.value] : []));
+      const unknown = names.find((name) => !isKnownCipherSuite(name));
+      if (unknown !== undefined) m.error(child.keyPos, `unrecognized cipher ${unknown}`);
+      else m.set("tlsCipherSuites", names, child.keyPos);
     } else if ((k === "min_version" || k === "minimum_version") && v.kind === "string") {
       if (v.value !== "1.2" && v.value !== "1.3") {
         m.error(child.keyPos, `unsupported TLS version: ${v.value}`);

@@ -128,6 +128,7 @@ const POLICY: Record<keyof Options, Policy> = {
   tlsHandshakeFirstMs: refuse("tls.handshake_first"),
   tlsPinnedCerts: reload("tls.pinned_certs", "tls"),
   tlsMinVersion: reload("tls.min_version", "tls"),
+  tlsCipherSuites: reload("tls.cipher_suites", "tls"),
   allowNonTls: refuse("allow_non_tls"),
   // The WebSocket listener is set up at start (as in nats-server, which reloads only parts).
   wsHost: refuse("websocket.host"),

@@ -110,6 +110,8 @@ export interface Options {
   tlsPinnedCerts: string[];
   /** "1.2" or "1.3"; empty = the runtime's default. */
   tlsMinVersion: string;
+  /** Go cipher suite names (cipher_suites); empty = the runtime's defaults. */
+  tlsCipherSuites: string[];
   allowNonTls: boolean;
 
   // WebSocket listener (the `websocket {}` block); wsPort 0 = off, -1 = random
@@ -234,6 +236,7 @@ export function defaultOptions(): Options {
     tlsHandshakeFirstMs: 0,
     tlsPinnedCerts: [],
     tlsMinVersion: "",
+    tlsCipherSuites: [],
     allowNonTls: false,
     wsHost: "",
     wsPort: 0,

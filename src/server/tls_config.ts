@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ListenerTls } from "./listener_bun.ts";
 import type { Options } from "./options.ts";
+import { opensslCipherList } from "./tls_ciphers.ts";
 
 /** A configuration natsd cannot start with (the message is nats-server's). */
 export class TlsConfigError extends Error {
@@ -33,6 +34,8 @@ export function resolveListenerTls(o: Options): ListenerTls | null {
       cert, key, ...(ca !== undefined ? { ca } : {}),
       requestCert: o.tlsVerify,
       rejectUnauthorized: o.tlsVerify,
+      ...(opensslCipherList(o.tlsCipherSuites) !== ""
+        ? { ciphers: opensslCipherList(o.tlsCipherSuites) } : {}),
       // min_version is checked after the handshake (tlsVersionAllowed): Bun's TLS options
       // refused even matching clients when given a minimum version.
     },

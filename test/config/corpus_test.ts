@@ -147,8 +147,10 @@ const EXPECTED: Record<string, Expectation> = {
   "tls.conf": {
     options: { port: 4443, tls: true, tlsCertFile: "./certs/server-cert.pem",
       tlsKeyFile: "./certs/server-key.pem", tlsCaFile: "./certs/ca.pem", tlsVerify: true,
-      tlsTimeoutMs: 2000, allowNonTls: false },
-    unsupported: ["tls.cipher_suites", "tls.curve_preferences"],
+      tlsTimeoutMs: 2000, allowNonTls: false,
+      tlsCipherSuites: ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"] },
+    unsupported: ["tls.curve_preferences"],
     raw: { "tls/verify": true, "tls/curve_preferences": ["CurveP256", "CurveP384"],
       allow_non_tls: false },
   },

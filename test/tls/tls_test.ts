@@ -224,6 +224,34 @@ describe("TLS", () => {
     }
   });
 
+  test("cipher_suites restricts TLS 1.2 suites; unknown names are config errors", async () => {
+    const server = await startServer({
+      config: `tls {\n cert_file: "${certs.serverCert}"\n key_file: "${certs.serverKey}"\n` +
+        ` cipher_suites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]\n}\n`,
+    });
+    try {
+      const url = `tls://127.0.0.1:${server.port}`;
+      const tls12 = { caFile: certs.caCert, maxVersion: "TLSv1.2" };
+      expect(await roundTrip(url, { ...tls12, ciphers: "ECDHE-RSA-AES256-GCM-SHA384" }))
+        .toBe("over tls");
+      expect(await connectFails(url, { ...tls12, ciphers: "ECDHE-RSA-AES128-GCM-SHA256" }))
+        .toBe(true);
+    } finally {
+      await server.stop();
+    }
+    let message = "";
+    try {
+      const bad = await startServer({
+        config: `tls {\n cert_file: "${certs.serverCert}"\n key_file: "${certs.serverKey}"\n` +
+          ` cipher_suites: ["TLS_NO_SUCH_SUITE"]\n}\n`,
+      });
+      await bad.stop();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("unrecognized cipher TLS_NO_SUCH_SUITE");
+  });
+
   test("min_version refuses older TLS versions", async () => {
     if (isGoServer()) return; // min_version arrived in 2.11; 2.9.10 refuses the key
     const server = await startServer({
