@@ -9,6 +9,8 @@
  * @module
  */
 import type { Socket, TLSOptions } from "bun";
+import { Duplex } from "node:stream";
+import { TLSSocket } from "node:tls";
 import type { ClientConnection, ClientSocket } from "../client/connection.ts";
 
 export interface Listener {
@@ -35,12 +37,17 @@ export interface ListenerTls {
   options: TLSOptions & { requestCert?: boolean; rejectUnauthorized?: boolean };
   handshakeFirst: boolean;
   timeoutMs: number;
+  /** allow_non_tls: the client's first bytes decide between TLS and plaintext. */
+  allowNonTls: boolean;
 }
 
 interface SocketData {
   client: ClientConnection | null;
   adapter: SocketAdapter | null;
   handshakeTimer: ReturnType<typeof setTimeout> | null;
+  /** allow_non_tls: the TLS options until the first bytes decide, then the chosen layer. */
+  sniff: ListenerTls | null;
+  mixedTls: MixedTlsLayer | null;
 }
 
 /** A stable ClientSocket whose target moves from the plain socket to the TLS one. */
@@ -72,7 +79,21 @@ class SocketAdapter implements ClientSocket {
  */
 const clientHandlers = {
   data(socket: Socket<SocketData>, chunk: Uint8Array) {
-    if (socket.data.adapter?.target === socket) socket.data.client?.onData(chunk);
+    const data = socket.data;
+    if (data.mixedTls !== null) {
+      data.mixedTls.receive(chunk);
+      return;
+    }
+    if (data.sniff !== null) {
+      const tls = data.sniff;
+      data.sniff = null;
+      if (chunk.length > 0 && chunk[0] === TLS_HANDSHAKE_RECORD) {
+        data.mixedTls = new MixedTlsLayer(socket, data, tls);
+        data.mixedTls.receive(chunk);
+        return;
+      }
+    }
+    if (data.adapter?.target === socket) data.client?.onData(chunk);
   },
   drain(socket: Socket<SocketData>) {
     if (socket.data.adapter?.target === socket) socket.data.client?.onDrain();
@@ -102,9 +123,15 @@ export function listenClients(
         socket.setNoDelay(true);
         const adapter = new SocketAdapter(socket, socket.remoteAddress,
           (socket as unknown as { remotePort?: number }).remotePort);
-        socket.data = { client: null, adapter, handshakeTimer: null };
+        socket.data = { client: null, adapter, handshakeTimer: null, sniff: null, mixedTls: null };
         const tls = tlsRef.current;
         if (tls === null) {
+          socket.data.client = acceptor.acceptClient(adapter, { start: true, tls: false });
+          return;
+        }
+        if (tls.allowNonTls && !tlsFirst) {
+          // INFO offers TLS; the client's first byte decides (a TLS record starts with 0x16).
+          socket.data.sniff = tls;
           socket.data.client = acceptor.acceptClient(adapter, { start: true, tls: false });
           return;
         }
@@ -189,4 +216,61 @@ function armHandshakeTimer(data: SocketData, timeoutMs: number, acceptor: Client
 function clearHandshakeTimer(data: SocketData | undefined): void {
   if (data?.handshakeTimer) clearTimeout(data.handshakeTimer);
   if (data) data.handshakeTimer = null;
+}
+
+/** The first byte of a TLS handshake record. */
+const TLS_HANDSHAKE_RECORD = 0x16;
+
+/**
+ * allow_non_tls with a client that chose TLS: Bun cannot hand bytes it already delivered to
+ * `upgradeTLS`, so node:tls runs over a Duplex fed from the plain socket. Slower than the
+ * native upgrade, and used only for this mixed mode.
+ */
+class MixedTlsLayer {
+  readonly #duplex: Duplex;
+  readonly #tls: TLSSocket;
+
+  constructor(socket: Socket<SocketData>, data: SocketData, listenerTls: ListenerTls) {
+    this.#duplex = new Duplex({
+      read() {},
+      write(chunk: Uint8Array, _encoding, done) {
+        socket.write(chunk);
+        done();
+      },
+    });
+    const o = listenerTls.options;
+    this.#tls = new TLSSocket(this.#duplex, {
+      isServer: true, key: o.key as string, cert: o.cert as string,
+      ...(o.ca ? { ca: o.ca as string } : {}),
+      requestCert: o.requestCert, rejectUnauthorized: o.rejectUnauthorized,
+      ...(o.ciphers ? { ciphers: o.ciphers as string } : {}),
+    });
+    const client = data.client;
+    const adapter = data.adapter!;
+    const tlsSocket = this.#tls;
+    adapter.target = {
+      write: (bytes: Uint8Array) => {
+        tlsSocket.write(bytes);
+        return bytes.length;
+      },
+      end: () => tlsSocket.end(),
+      pause: () => socket.pause(),
+      resume: () => socket.resume(),
+    } as unknown as Socket<SocketData>;
+    tlsSocket.on("secure", () => {
+      clearHandshakeTimer(data);
+      adapter.tlsVersion = (tlsSocket.getProtocol() ?? "").replace(/^TLSv/, "");
+      adapter.tlsCipher = tlsSocket.getCipher()?.name ?? "";
+      adapter.peerCertificateDer = tlsSocket.getPeerCertificate(true)?.raw ?? null;
+      if (client) client.transportTls = true;
+      client?.onTlsHandshake();
+    });
+    tlsSocket.on("data", (chunk: Uint8Array) => client?.onData(chunk));
+    tlsSocket.on("error", () => client?.closeAfterTlsFailure());
+    tlsSocket.on("close", () => socket.end());
+  }
+
+  receive(chunk: Uint8Array): void {
+    this.#duplex.push(Buffer.from(chunk));
+  }
 }

@@ -137,9 +137,6 @@ export class Server implements ClientContext {
     }
     if (o.configFile) this.log.info(`Using configuration file: ${o.configFile}`);
     if (o.pidFile) writeFileSync(o.pidFile, String(process.pid));
-    if (o.allowNonTls) {
-      this.log.warn("allow_non_tls is not available in natsd yet: TLS stays required");
-    }
     if (o.httpPort !== 0 || o.httpsPort !== 0) {
       this.#monitor = new Monitor(this, this.log);
       try {
@@ -214,6 +211,8 @@ export class Server implements ClientContext {
       ...(this.authRequired(client) && noAuthUserFor(o, client) === ""
         ? { auth_required: true } : {}),
       ...(client.transportTls ? { tls_required: true } : {}),
+      ...(!client.transportTls && !client.websocket && o.tls && o.allowNonTls
+        ? { tls_available: true } : {}),
       ...(client.transportTls && o.tlsVerify && !client.websocket ? { tls_verify: true } : {}),
       max_payload: o.maxPayloadBytes,
       ...(this.jetstream ? { jetstream: true, api_lvl: JS_API_LEVEL } : {}),

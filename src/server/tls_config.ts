@@ -40,6 +40,7 @@ export function resolveListenerTls(o: Options): ListenerTls | null {
       // refused even matching clients when given a minimum version.
     },
     handshakeFirst: o.tlsHandshakeFirstMs !== 0,
+    allowNonTls: o.allowNonTls,
     timeoutMs: o.tlsTimeoutMs,
   };
 }

@@ -252,6 +252,46 @@ describe("TLS", () => {
     expect(message).toContain("unrecognized cipher TLS_NO_SUCH_SUITE");
   });
 
+  test("allow_non_tls: plaintext and TLS clients on the same port", async () => {
+    const server = await startServer({
+      config: `tls {\n cert_file: "${certs.serverCert}"\n key_file: "${certs.serverKey}"\n}\n` +
+        "allow_non_tls: true\n",
+    });
+    try {
+      const raw = await RawClient.connect(server.port);
+      const info = await raw.readInfo();
+      expect(info.tls_required).toBeUndefined();
+      expect(info.tls_available).toBe(true);
+      raw.send('CONNECT {"verbose":false}\r\nPING\r\n');
+      await raw.expect("PONG\r\n");
+      raw.close();
+      // `tls: null` keeps the official client in clear when the server only offers TLS.
+      const plain = await connect({ servers: server.url, tls: null, reconnect: false });
+      await plain.flush();
+      await plain.close();
+      expect(await roundTrip(`tls://127.0.0.1:${server.port}`, { caFile: certs.caCert }))
+        .toBe("over tls");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("allow_non_tls with verify: TLS clients still need a valid certificate", async () => {
+    const server = await startServer({
+      config: `tls {\n cert_file: "${certs.serverCert}"\n key_file: "${certs.serverKey}"\n` +
+        ` ca_file: "${certs.caCert}"\n verify: true\n}\nallow_non_tls: true\n`,
+    });
+    try {
+      const url = `tls://127.0.0.1:${server.port}`;
+      expect(await roundTrip(url, {
+        caFile: certs.caCert, certFile: certs.clientCert, keyFile: certs.clientKey,
+      })).toBe("over tls");
+      expect(await connectFails(url, { caFile: certs.caCert })).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("min_version refuses older TLS versions", async () => {
     if (isGoServer()) return; // min_version arrived in 2.11; 2.9.10 refuses the key
     const server = await startServer({
