@@ -80,6 +80,9 @@ export function listenWebsocket(acceptor: ClientAcceptor, o: Options): Listener 
     hostname: o.wsHost || o.host,
     port: o.wsPort === -1 ? 0 : o.wsPort,
     ...(tls ? { tls } : {}),
+    // handshake_timeout bounds the HTTP upgrade request. Bun counts whole seconds and sweeps
+    // idle requests coarsely (about every 10 s here), so the bound is approximate.
+    idleTimeout: Math.min(Math.max(Math.ceil(o.wsHandshakeTimeoutMs / 1000), 1), 255),
     fetch(request, bun) {
       if (!originAllowed(o, request.headers.get("origin"), request.headers.get("host"))) {
         return new Response("Forbidden: origin not allowed", { status: 403 });

@@ -156,6 +156,9 @@ export class Server implements ClientContext {
       this.#websocket = listenWebsocket(this, o);
       this.log.info(`Listening for websocket clients on ${this.#websocket.scheme}://` +
         `${hostPort(o.wsHost || o.host, this.#websocket.port)}`);
+      if (this.#websocket.scheme === "ws") {
+        this.log.warn("Websocket not configured with TLS. DO NOT USE IN PRODUCTION!");
+      }
     }
     if (o.portsFileDir) this.#writePortsFile();
     this.log.info("Server is ready");
