@@ -8,7 +8,7 @@ import { rfc3339 } from "./go_format.ts";
 import type { GoJsonValue } from "./go_json.ts";
 import { BadQueryError, type Query } from "./query.ts";
 import { json, text, type Reply } from "./reply.ts";
-import type { MonitorSource } from "./source.ts";
+import type { JetStreamUsageView, MonitorSource } from "./source.ts";
 import type { WallClock } from "./wall_clock.ts";
 
 function now(clock: WallClock): string {
@@ -76,9 +76,62 @@ export function jsz(source: MonitorSource, query: Query, clock: WallClock): Repl
   query.bool("raft");
   query.bool("stream-leader-only");
   // With JetStream off this server is never the leader nats-server's leader-only asks for.
+  const js = source.jetstream ?? null;
+  if (js !== null) return json(jszEnabled(source, js, clock));
   if (leaderOnly) throw new BadQueryError("filtered response: not leader");
   return json(jszDisabled(source, clock));
 }
+
+/**
+ * JSInfo for a running, single-server JetStream: usage, reservations, API counters and the
+ * totals over every account (per-account details are not reported yet).
+ */
+export function jszEnabled(source: MonitorSource, js: JetStreamUsageView, clock: WallClock):
+  GoJsonValue {
+  const usage = js.usage();
+  let streams = 0;
+  let consumers = 0;
+  let messages = 0;
+  let bytes = 0;
+  let apiTotal = 0;
+  let apiErrors = 0;
+  for (const account of js.accounts.values()) {
+    apiTotal += account.router.total;
+    apiErrors += account.router.errors;
+    for (const stream of account.streams.values()) {
+      streams++;
+      consumers += stream.consumers.count;
+      const state = stream.store.fastState();
+      messages += state.msgs;
+      bytes += state.bytes;
+    }
+  }
+  return {
+    memory: usage.memory,
+    storage: usage.storage,
+    reserved_memory: js.reserved("memory"),
+    reserved_storage: js.reserved("file"),
+    accounts: js.accounts.size,
+    ha_assets: 0,
+    api: { level: JS_API_LEVEL_FOR_JSZ, total: apiTotal, errors: apiErrors },
+    server_id: source.id,
+    now: now(clock),
+    config: {
+      max_memory: js.maxMemoryBytes,
+      max_storage: js.maxStoreBytes,
+      store_dir: js.storeRoot.replace(/\/jetstream$/, ""),
+      ...(js.domain ? { domain: js.domain } : {}),
+    },
+    streams,
+    consumers,
+    messages,
+    bytes,
+    total: 0,
+  };
+}
+
+/** The JetStream API level /jsz reports (2.14: 4). */
+const JS_API_LEVEL_FOR_JSZ = 4;
 
 /** nats-server answers /raftz this way while no RAFT group exists. */
 export function raftz(): Reply {

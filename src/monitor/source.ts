@@ -103,4 +103,23 @@ export interface MonitorSource {
   readonly accounts: ReadonlyMap<string, MonitoredAccount>;
   readonly clock: { nowMs(): number };
   authRequired(): boolean;
+  /** JetStream's numbers for /jsz; absent or null while JetStream is off. */
+  readonly jetstream?: JetStreamUsageView | null;
+}
+
+/** What /jsz reads from a running JetStream. */
+export interface JetStreamUsageView {
+  readonly storeRoot: string;
+  readonly maxMemoryBytes: number;
+  readonly maxStoreBytes: number;
+  readonly domain: string;
+  usage(): { memory: number; storage: number };
+  reserved(storage: "file" | "memory"): number;
+  readonly accounts: ReadonlyMap<string, {
+    readonly router: { readonly total: number; readonly errors: number };
+    readonly streams: ReadonlyMap<string, {
+      readonly store: { fastState(): { msgs: number; bytes: number } };
+      readonly consumers: { readonly count: number };
+    }>;
+  }>;
 }

@@ -1,0 +1,45 @@
+/**
+ * /jsz with JetStream running reports usage and totals after a known workload.
+ * Runs against natsd by default, or any server named by NATS_SERVER.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect } from "@nats-io/transport-node";
+import { jetstreamManager, jetstream } from "@nats-io/jetstream";
+import { type RunningServer, startServer } from "../harness/server_process.ts";
+import { getJson } from "./monitor_http.ts";
+
+let server: RunningServer;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "natsd-jsz-"));
+  server = await startServer({ args: ["-js", "-sd", dir, "-m", "-1"] });
+});
+afterAll(async () => {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("/jsz reports streams, consumers, messages and API use", async () => {
+  const nc = await connect({ servers: server.url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "JSZ", subjects: ["jsz.>"] });
+    const js = jetstream(nc);
+    for (let i = 0; i < 3; i++) await js.publish("jsz.a", "x");
+    await jsm.consumers.add("JSZ", { durable_name: "C", ack_policy: "explicit" as never });
+    const jszInfo = await getJson(server, "/jsz");
+    expect(jszInfo.disabled).toBeUndefined();
+    expect(jszInfo.streams).toBe(1);
+    expect(jszInfo.consumers).toBe(1);
+    expect(jszInfo.messages).toBe(3);
+    expect(jszInfo.bytes).toBeGreaterThan(0);
+    expect((jszInfo.api as { total: number }).total).toBeGreaterThanOrEqual(3);
+    expect((jszInfo.config as { max_memory: number }).max_memory).toBeGreaterThan(0);
+  } finally {
+    await nc.close();
+  }
+});
