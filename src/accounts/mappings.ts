@@ -6,7 +6,8 @@
  * Cluster-scoped destinations never apply: natsd has no cluster name.
  * @module
  */
-import { PubArgs } from "../protocol/parser.ts";
+import { pubArgsFor as newPubArgs } from "../protocol/pub_args_for.ts";
+import type { PubArgs } from "../protocol/parser.ts";
 import { decode } from "../protocol/parser.ts";
 import { isLiteralSubject, isValidSubject, subjectMatchesPattern } from "../subjects/subject.ts";
 import {
@@ -15,7 +16,6 @@ import {
 import type { MappingConfig } from "./types.ts";
 
 const WEIGHT_TOTAL = 100;
-const encoder = new TextEncoder();
 
 /** A mapping nats-server would refuse; the message is its text (without the config prefix). */
 export class MappingError extends Error {
@@ -135,18 +135,5 @@ export class SubjectMapper {
 
 /** New publish arguments for `subject` and `reply`, with the sizes of `like`. */
 export function pubArgsFor(subject: string, reply: string, like: PubArgs): PubArgs {
-  const args = new PubArgs();
-  const subjectBytes = encoder.encode(subject);
-  const replyBytes = encoder.encode(reply);
-  const argBuf = new Uint8Array(subjectBytes.length + replyBytes.length);
-  argBuf.set(subjectBytes);
-  argBuf.set(replyBytes, subjectBytes.length);
-  args.argBuf = argBuf;
-  args.subjectStart = 0;
-  args.subjectEnd = subjectBytes.length;
-  args.replyStart = subjectBytes.length;
-  args.replyEnd = argBuf.length;
-  args.headerBytes = like.headerBytes;
-  args.totalBytes = like.totalBytes;
-  return args;
+  return newPubArgs(subject, reply, like.headerBytes, like.totalBytes);
 }

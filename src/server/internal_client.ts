@@ -7,14 +7,14 @@
 import type { Account } from "../accounts/account.ts";
 import { SubjectMatchCache } from "../client/subject_match_cache.ts";
 import { type InternalMessageHandler, Subscription } from "../client/subscription.ts";
-import { PubArgs } from "../protocol/parser.ts";
+import { type PubArgs } from "../protocol/parser.ts";
+import { pubArgsFor } from "../protocol/pub_args_for.ts";
 import { decode } from "../protocol/parser.ts";
 import { type MessageSink, type MessageSource, routeMessage } from "./delivery.ts";
 
 export const InternalKind = { system: "System", jetstream: "JetStream", account: "Account" } as const;
 export type InternalKind = (typeof InternalKind)[keyof typeof InternalKind];
 
-const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 
 export class InternalClient implements MessageSink, MessageSource {
@@ -56,20 +56,9 @@ export class InternalClient implements MessageSink, MessageSource {
   publish(subject: string, reply: string, headers: Uint8Array | null, payload: Uint8Array): boolean {
     if (this.#closed) return false;
     // A fresh PubArgs each time: a handler may publish again while this one is delivered.
-    const args = new PubArgs();
-    const subjectBytes = encoder.encode(subject);
-    const replyBytes = encoder.encode(reply);
-    const argBuf = new Uint8Array(subjectBytes.length + replyBytes.length);
-    argBuf.set(subjectBytes);
-    argBuf.set(replyBytes, subjectBytes.length);
-    args.argBuf = argBuf;
-    args.subjectStart = 0;
-    args.subjectEnd = subjectBytes.length;
-    args.replyStart = subjectBytes.length;
-    args.replyEnd = argBuf.length;
     const headerBytes = headers?.length ?? 0;
-    args.headerBytes = headers ? headerBytes : -1;
-    args.totalBytes = headerBytes + payload.length;
+    const args = pubArgsFor(subject, reply, headers ? headerBytes : -1,
+      headerBytes + payload.length);
     let body = payload;
     if (headers) {
       body = new Uint8Array(args.totalBytes);
