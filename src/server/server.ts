@@ -138,7 +138,7 @@ export class Server implements ClientContext {
     if (o.configFile) this.log.info(`Using configuration file: ${o.configFile}`);
     if (o.pidFile) writeFileSync(o.pidFile, String(process.pid));
     if (o.httpPort !== 0 || o.httpsPort !== 0) {
-      this.#monitor = new Monitor(this, this.log);
+      this.#monitor = new Monitor(this, this.log, this.#monitorHooks());
       try {
         this.#monitor.start();
       } catch (error) {
@@ -162,6 +162,11 @@ export class Server implements ClientContext {
     }
     if (o.portsFileDir) this.#writePortsFile();
     this.log.info("Server is ready");
+  }
+
+  /** What the monitor asks the server at request time. */
+  #monitorHooks(): { jetStreamEnabled: () => boolean } {
+    return { jetStreamEnabled: () => this.jetstream !== null };
   }
 
   /** A new in-process client of `account` (system services, JetStream). */
@@ -247,7 +252,7 @@ export class Server implements ClientContext {
 
   /** The account events and `$SYS.REQ` services answer with the monitor's documents. */
   #startSystemServices(account: Account): void {
-    const monitor = this.#monitor ?? new Monitor(this, this.log);
+    const monitor = this.#monitor ?? new Monitor(this, this.log, this.#monitorHooks());
     this.system = new SystemServices(this, account, {
       clock: monitor.clock,
       usage: monitor.usage,

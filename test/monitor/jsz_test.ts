@@ -43,3 +43,10 @@ test("/jsz reports streams, consumers, messages and API use", async () => {
     await nc.close();
   }
 });
+
+test("/healthz is ok with JetStream running", async () => {
+  const health = await getJson(server, "/healthz");
+  expect(health.status).toBe("ok");
+  const jsOnly = await getJson(server, "/healthz?js-enabled-only=true");
+  expect(jsOnly.status).toBe("ok");
+});
