@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<number | null> {
   for (const warning of resolution.warnings) log.warn(formatWarning(warning));
   for (const notice of resolution.notices) log.warn(notice);
   const server = new Server(options, log, { rebuildOptions: () => buildOptions(cli) });
+  server.configDigest = resolution.config?.digest ?? "";
   // Before start: a signal sent as soon as "Server is ready" appears must find its handler.
   installSignalHandlers(server);
   try {

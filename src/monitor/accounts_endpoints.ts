@@ -33,7 +33,10 @@ function accountDetail(source: MonitorSource, account: MonitoredAccount): GoJson
 
 export function accountz(source: MonitorSource, query: Query, clock: WallClock): Reply {
   const name = query.get("acc");
-  const head = { server_id: source.id, now: now(clock) };
+  const system = source.systemAccount?.name;
+  const head = {
+    server_id: source.id, now: now(clock), ...(system ? { system_account: system } : {}),
+  };
   if (name === "") return json({ ...head, accounts: [...source.accounts.keys()] });
   const account = source.accounts.get(name);
   if (!account) throw new BadQueryError(`Account ${name} does not exist`);

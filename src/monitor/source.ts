@@ -103,6 +103,11 @@ export interface MonitorSource {
   readonly accounts: ReadonlyMap<string, MonitoredAccount>;
   readonly clock: { nowMs(): number };
   authRequired(): boolean;
+  /** The config file's digest and when it was last loaded (absent: no file, start time). */
+  readonly configDigest?: string;
+  readonly configLoadedAt?: Date;
+  /** The system account, when there is one (/varz `system_account`). */
+  readonly systemAccount?: { readonly name: string } | null;
   /** JetStream's numbers for /jsz; absent or null while JetStream is off. */
   readonly jetstream?: JetStreamUsageView | null;
 }

@@ -95,7 +95,8 @@ export function varz(source: MonitorSource, ctx: VarzContext): GoJsonValue {
   const o = source.options;
   const nowMono = ctx.clock.nowMono();
   const startWall = source.startedAt.getTime();
-  const digest = (o as Partial<{ configDigest: string }>).configDigest ?? "";
+  const digest = source.configDigest ?? "";
+  const loadedAt = source.configLoadedAt?.getTime() ?? startWall;
   return {
     server_id: source.id,
     server_name: source.name,
@@ -121,9 +122,10 @@ export function varz(source: MonitorSource, ctx: VarzContext): GoJsonValue {
     ...trafficFields(source),
     subscriptions: totalSubscriptions(source),
     http_req_stats: new Map(ctx.httpReqStats),
-    config_load_time: rfc3339(startWall),
+    config_load_time: rfc3339(loadedAt),
     config_digest: digest,
     feature_flags: new Map(FEATURE_FLAGS),
+    system_account: source.systemAccount?.name || undefined,
     slow_consumer_stats: perKind(source.stats.slowConsumers),
     stale_connection_stats: perKind(source.stats.staleConnections),
     disk_io_wait_stats: { waiters: 0, waits: 0, wait_time: 0, max_wait_time: 0 },

@@ -81,6 +81,10 @@ export class Server implements ClientContext {
   #monitor: Monitor | null = null;
   /** The system account (`$SYS` unless `system_account` says); null with no_system_account. */
   readonly systemAccount: Account | null = null;
+  /** The loaded config file's digest ("sha256:…"; "" without a file), for /varz. */
+  configDigest = "";
+  /** When the configuration was last loaded (start or reload), for /varz. */
+  configLoadedAt = new Date();
   /** Events and `$SYS.REQ` services, once started. */
   system: SystemServices | null = null;
   /** JetStream, when enabled (-js or a `jetstream {}` block). */
@@ -360,6 +364,8 @@ export class Server implements ClientContext {
       reauthorizeClients(this.#authDeps(), this.clients.values());
     }
     const digest = built.config?.digest ?? "";
+    this.configDigest = digest;
+    this.configLoadedAt = new Date();
     this.log.info(`Reloaded server configuration ${digest ? `(${digest})` : ""}`.trimEnd());
     return true;
   }
