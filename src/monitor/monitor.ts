@@ -66,6 +66,25 @@ function httpsTls(o: Options): { cert: string; key: string } | undefined {
   }
 }
 
+/**
+ * /debug/vars: nats-server serves Go's expvar document (`cmdline`, `memstats`). natsd gives the
+ * same two keys; memstats carries the Bun process's numbers under the nearest Go names.
+ */
+function debugVars(): GoJsonValue {
+  const memory = process.memoryUsage();
+  return {
+    cmdline: process.argv,
+    memstats: {
+      Alloc: memory.heapUsed,
+      Sys: memory.rss,
+      HeapAlloc: memory.heapUsed,
+      HeapSys: memory.heapTotal,
+      HeapInuse: memory.heapUsed,
+      External: memory.external,
+    },
+  };
+}
+
 /** Go's text for a failed bind, e.g. "listen tcp 127.0.0.1:8222: bind: address already in use". */
 function listenFailure(host: string, port: number, error: unknown): MonitorStartError {
   const code = (error as { code?: string }).code;
@@ -182,6 +201,7 @@ export class Monitor {
         contentType: EXPOSITION_CONTENT_TYPE,
       })),
       counted("/dashboard", () => ({ kind: "page", body: dashboardPage(), contentType: HTML })),
+      counted("/debug/vars", () => json(debugVars())),
     ];
   }
 

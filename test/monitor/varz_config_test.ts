@@ -29,3 +29,15 @@ test("/varz: system_account, config_digest and config_load_time follow reloads",
     await server.stop();
   }
 });
+
+test("/debug/vars serves the command line and memory numbers", async () => {
+  if (isGoServer()) return; // /debug/vars arrived in 2.14
+  const server = await startServer({ args: ["-m", "-1"] });
+  try {
+    const vars = await getJson(server, "/debug/vars");
+    expect(Array.isArray(vars.cmdline)).toBe(true);
+    expect((vars.memstats as { Sys: number }).Sys).toBeGreaterThan(0);
+  } finally {
+    await server.stop();
+  }
+});
