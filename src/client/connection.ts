@@ -92,6 +92,11 @@ export class ClientConnection implements ParserHandler, Flushable {
   /** True once TLS is up on this connection (false for plaintext connections). */
   tlsHandshakeDone = false;
   #pingsOutstanding = 0;
+  /** SUB and UNSUB operations received (activity, as Go counts `c.in.subs`). */
+  #subscriptionOps = 0;
+  #outMsgsAtLastFlush = 0;
+  /** Last read that showed the peer alive (messages, subscriptions, PING): delays our PINGs. */
+  #lastInMs: number;
   #pingSentAtMs = 0;
   #firstPongSent = false;
   #pingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -112,6 +117,7 @@ export class ClientConnection implements ParserHandler, Flushable {
     this.stallGate = new StallGate(socket);
     this.startedAtMs = context.clock.nowMs();
     this.lastActivityMs = this.startedAtMs;
+    this.#lastInMs = this.startedAtMs;
   }
 
   /** Sends INFO and arms the timers; called once the socket is open (or TLS is up). */
@@ -129,7 +135,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   /** Feeds one socket read. */
   onData(chunk: Uint8Array): void {
     if (this.closed) return;
-    this.lastActivityMs = this.context.clock.nowMs();
+    const activityBefore = this.inMsgs + this.#subscriptionOps;
     if (this.#stalledInput !== null) {
       // Read before the pause took effect: keep it behind what is already waiting.
       const joined = new Uint8Array(this.#stalledInput.length + chunk.length);
@@ -139,6 +145,18 @@ export class ClientConnection implements ParserHandler, Flushable {
       return;
     }
     this.#consume(chunk);
+    this.#noteActivityAfter(activityBefore);
+  }
+
+  /**
+   * As nats-server: `last_activity` (and the ping sender's notion of a live peer) moves when a
+   * read carried messages or subscription changes, or when messages were delivered here.
+   */
+  #noteActivityAfter(activityBefore: number): void {
+    if (this.inMsgs + this.#subscriptionOps === activityBefore) return;
+    const now = this.context.clock.nowMs();
+    this.lastActivityMs = now;
+    this.#lastInMs = now;
   }
 
   /**
@@ -308,6 +326,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   }
 
   onSub(subject: string, queue: string | null, sid: string): boolean {
+    this.#subscriptionOps++;
     if (this.#tracing) this.#traceIn("SUB", queue ? `${subject} ${queue} ${sid}` : `${subject} ${sid}`);
     const account = this.account ?? this.#bindDefaultAccount();
     if (account === null) return false;
@@ -342,6 +361,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   }
 
   onUnsub(sid: string, maxMsgs: number): boolean {
+    this.#subscriptionOps++;
     if (this.#tracing) this.#traceIn("UNSUB", maxMsgs >= 0 ? `${sid} ${maxMsgs}` : sid);
     const sub = this.subscriptions.get(sid);
     if (sub) {
@@ -356,6 +376,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   }
 
   onPing(): boolean {
+    this.#lastInMs = this.context.clock.nowMs();
     if (this.#tracing) {
       this.#traceIn("PING", "");
       this.#traceOut("PONG");
@@ -481,7 +502,13 @@ export class ClientConnection implements ParserHandler, Flushable {
     if (this.closed) return;
     const outbound = this.outbound;
     if (outbound.pendingBytes === 0) return;
-    outbound.flush(this.socket, this.context.clock.nowMs());
+    const now = this.context.clock.nowMs();
+    if (this.outMsgs !== this.#outMsgsAtLastFlush) {
+      // Messages delivered here count as activity (Go updates `last` when it flushes them).
+      this.lastActivityMs = now;
+      this.#outMsgsAtLastFlush = this.outMsgs;
+    }
+    outbound.flush(this.socket, now);
     if (outbound.blocked && this.#writeDeadlineTimer === null) {
       this.#writeDeadlineTimer = setTimeout(
         () => this.#onWriteDeadline(), this.context.options.writeDeadlineMs,
@@ -654,7 +681,7 @@ export class ClientConnection implements ParserHandler, Flushable {
     if (this.closed) return;
     const options = this.context.options;
     const now = this.context.clock.nowMs();
-    const recentlyActive = now - this.lastActivityMs < options.pingIntervalMs && this.rttMs > 0;
+    const recentlyActive = now - this.#lastInMs < options.pingIntervalMs && this.rttMs > 0;
     if (!recentlyActive) {
       if (this.#pingsOutstanding + 1 > options.pingMax) {
         this.context.stats.staleConnections++;

@@ -5,6 +5,7 @@
  */
 import { expect, test } from "bun:test";
 import { join } from "node:path";
+import { RawClient } from "../harness/raw_client.ts";
 import { isGoServer, startServer } from "../harness/server_process.ts";
 import { getJson } from "./monitor_http.ts";
 
@@ -37,6 +38,27 @@ test("/debug/vars serves the command line and memory numbers", async () => {
     const vars = await getJson(server, "/debug/vars");
     expect(Array.isArray(vars.cmdline)).toBe(true);
     expect((vars.memstats as { Sys: number }).Sys).toBeGreaterThan(0);
+  } finally {
+    await server.stop();
+  }
+});
+
+test("/connz last_activity does not move on PING, only on messages and subscriptions", async () => {
+  const server = await startServer({ args: ["-m", "-1"] });
+  try {
+    const client = await RawClient.connect(server.port);
+    await client.readInfo();
+    client.send('CONNECT {"verbose":false,"name":"act"}\r\nSUB act 1\r\n');
+    await client.flush();
+    const activity = async () => {
+      const connz = await getJson(server, "/connz");
+      const conns = connz.connections as { name: string; last_activity: string }[];
+      return conns.find((c) => c.name === "act")!.last_activity;
+    };
+    const before = await activity();
+    for (let i = 0; i < 3; i++) await client.flush(); // PINGs only
+    expect(await activity()).toBe(before);
+    client.close();
   } finally {
     await server.stop();
   }
