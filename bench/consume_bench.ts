@@ -6,14 +6,14 @@
  * Go writes it lazily).
  * Runs alternate between the servers run by run; each line is the median of RUNS.
  *
- *   node_modules/.bin/bun test/jetstream/consumers/bench_consume.ts
- *   RUNS=5 MSGS=200000 node_modules/.bin/bun test/jetstream/consumers/bench_consume.ts
+ *   node_modules/.bin/bun bench/consume_bench.ts
+ *   RUNS=5 MSGS=200000 node_modules/.bin/bun bench/consume_bench.ts
  *
  * On 2 cores the client competes with the server for CPU: compare ratios, not absolutes.
  */
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { AckPolicy, jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
-import { type RunningServer, startServer } from "../../harness/server_process.ts";
+import { type RunningServer, startServer } from "../test/harness/server_process.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
