@@ -20,7 +20,7 @@ import { join } from "node:path";
 
 const MSGS = Number(process.env.MSGS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 3);
-const ROOT = join(import.meta.dir, "..", "..", "..");
+const ROOT = join(import.meta.dir, "..");
 const SERVERS: Record<string, string[]> = {
   "Go nats-server": ["nats-server"],
   natsd: [join(ROOT, "bin", "natsd")],
