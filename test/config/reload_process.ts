@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { serverCommand } from "../harness/server_process.ts";
+import { pumpLines, serverCommand } from "../harness/server_process.ts";
 
 export interface SpawnedServer {
   readonly dir: string;
@@ -132,18 +132,4 @@ export function waitForFileText(path: string, pattern: RegExp): Promise<string> 
     const text = readFileSync(path, "utf8");
     return pattern.test(text) ? text : null;
   });
-}
-
-async function pumpLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void) {
-  const decoder = new TextDecoder();
-  let pending = "";
-  for await (const chunk of stream) {
-    pending += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = pending.indexOf("\n")) >= 0) {
-      onLine(pending.slice(0, newline));
-      pending = pending.slice(newline + 1);
-    }
-  }
-  if (pending) onLine(pending);
 }

@@ -148,7 +148,8 @@ async function waitForPorts(
   }
 }
 
-async function pumpLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void) {
+/** Calls onLine for each line a child process writes. */
+export async function pumpLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void) {
   const decoder = new TextDecoder();
   let pending = "";
   for await (const chunk of stream) {
