@@ -12,15 +12,14 @@ export function pubArgsFor(
   subject: string, reply: string, headerBytes: number, totalBytes: number,
 ): PubArgs {
   const args = new PubArgs();
-  const subjectBytes = encoder.encode(subject);
-  const replyBytes = encoder.encode(reply);
-  const argBuf = new Uint8Array(subjectBytes.length + replyBytes.length);
-  argBuf.set(subjectBytes);
-  argBuf.set(replyBytes, subjectBytes.length);
+  // One encode for both: byte length equals character length only when both are ASCII.
+  const argBuf = encoder.encode(subject + reply);
+  const subjectBytes = argBuf.length === subject.length + reply.length
+    ? subject.length : encoder.encode(subject).length;
   args.argBuf = argBuf;
   args.subjectStart = 0;
-  args.subjectEnd = subjectBytes.length;
-  args.replyStart = subjectBytes.length;
+  args.subjectEnd = subjectBytes;
+  args.replyStart = subjectBytes;
   args.replyEnd = argBuf.length;
   args.headerBytes = headerBytes;
   args.totalBytes = totalBytes;

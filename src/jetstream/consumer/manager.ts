@@ -87,6 +87,9 @@ export class ConsumerManager implements StreamConsumers {
   }
 
   messageStored(seq: number, subject: string): void {
+    // Reading the store's state forces its staged writes through (one native call per message),
+    // so skip it when nobody listens; a stale count only costs the next consumer one recount.
+    if (this.consumers.size === 0) return;
     // A store that had to make room (max_msgs, per-subject history, discard old) or expired
     // messages since the last event removed messages without telling anyone: recount.
     const msgs = this.#stream.store.fastState().msgs;

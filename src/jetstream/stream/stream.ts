@@ -274,10 +274,17 @@ export class Stream implements IngestState, DirectGetTarget {
 
   #pubAck(seq: number, extra: string): string {
     const domain = this.#host.domain;
-    const head = domain === "" ? `{"stream":${JSON.stringify(this.name)}` :
-      `{"stream":${JSON.stringify(this.name)},"domain":${JSON.stringify(domain)}`;
-    return `${head},"seq":${seq}${extra}}`;
+    if (domain !== this.#ackHeadDomain || this.#ackHead === "") {
+      // Built once per domain, not per acknowledgement.
+      this.#ackHeadDomain = domain;
+      this.#ackHead = domain === "" ? `{"stream":${JSON.stringify(this.name)}` :
+        `{"stream":${JSON.stringify(this.name)},"domain":${JSON.stringify(domain)}`;
+    }
+    return `${this.#ackHead},"seq":${seq}${extra}}`;
   }
+
+  #ackHead = "";
+  #ackHeadDomain = "";
 
   /**
    * Acks go out in order, after the store has made every write before them durable (one flush
