@@ -1,6 +1,7 @@
 // The flush worker (flush_job.h).
 #include "filestore/flush_job.h"
 
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -17,6 +18,20 @@ class Runner {
   Runner(Env* env, FlushJob* job) : env_(env), job_(job) {}
 
   Status Run() {
+    if (job_->kept_file) writers_.emplace(job_->kept_block, std::move(job_->kept_file));
+    Status s = RunOps();
+    // Keep the newest block's file open for the next job (appends go to the tail); after a
+    // failure nothing is kept, so the next writer starts from a fresh open.
+    if (s.ok() && !writers_.empty()) {
+      auto newest = std::prev(writers_.end());
+      job_->kept_block = newest->first;
+      job_->kept_file = std::move(newest->second);
+    }
+    return s;
+  }
+
+ private:
+  Status RunOps() {
     for (uint32_t id : job_->sync_blocks) dirty_.insert(id);
     dir_dirty_ = job_->sync_dir;
     for (const FlushOp& op : job_->ops) {
@@ -29,7 +44,7 @@ class Runner {
     return Status::OK();
   }
 
- private:
+
   std::string Path(uint32_t id) const { return job_->dir + "/" + BlockFileName(id); }
 
   Status Writer(uint32_t id, bool create, WritableFile** out) {

@@ -243,6 +243,9 @@ class Store {
   std::vector<uint32_t> unsynced_blocks_;
   bool dir_unsynced_ = false;
   bool job_out_ = false;
+  // The tail block's writer, lent to each flush job (FlushJob::kept_file); one open file per store.
+  uint32_t kept_block_ = 0;
+  std::unique_ptr<WritableFile> kept_file_;
   bool closed_ = false;
   Status failure_;
   std::set<uint64_t> lost_seqs_;

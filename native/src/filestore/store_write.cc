@@ -272,6 +272,8 @@ std::unique_ptr<FlushJob> Store::TakeFlushJob(bool sync) {
   job->store_key = store_key_;
   job->sync = do_sync;
   job->ops.swap(pending_ops_);
+  job->kept_block = kept_block_;
+  job->kept_file = std::move(kept_file_);
   if (do_sync) {
     job->sync_blocks.swap(unsynced_blocks_);
     job->sync_dir = dir_unsynced_;
@@ -284,6 +286,8 @@ std::unique_ptr<FlushJob> Store::TakeFlushJob(bool sync) {
 void Store::FinishFlushJob(std::unique_ptr<FlushJob> job) {
   NATSD_ASSERT(job_out_);
   job_out_ = false;
+  kept_block_ = job->kept_block;
+  kept_file_ = std::move(job->kept_file);
   if (!job->status.ok()) {
     // Which writes reached the disk is unknown: refuse further writes, keep serving reads from
     // memory (the overlays stay).
@@ -335,6 +339,7 @@ Status Store::Close() {
       FinishFlushJob(std::move(job));
     }
   }
+  kept_file_.reset();
   closed_ = true;
   return failure_;
 }
