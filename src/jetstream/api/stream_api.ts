@@ -56,6 +56,7 @@ function info(jsa: JsAccount, stream: Stream, opts: {
     leader: opts.cluster ? jsa.serverName : undefined,
     nowNs: jsa.clock.nowNs(),
     versionMetadata: opts.dynamicMetadata ? VERSION_METADATA : undefined,
+    sourcing: stream.sourcing?.info(),
   });
 }
 

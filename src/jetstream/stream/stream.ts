@@ -25,6 +25,8 @@ import { appendHeaders, HDR, HeaderView } from "./headers.ts";
 import { ingest, type IngestState } from "./publish.ts";
 import { type StateOptions, streamStateJson } from "./stream_info.ts";
 import { SubjectTransform } from "./subject_transform.ts";
+import { ingestMirrored, ingestSourced, type SourcedMsg } from "./sourcing/ingest.ts";
+import { StreamSourcing } from "./sourcing/sourcing.ts";
 
 /** Direct gets are answered by a queue group, as nats-server's `_sys_`. */
 const DIRECT_GET_QUEUE = "_sys_";
@@ -92,6 +94,8 @@ export class Stream implements IngestState, DirectGetTarget {
   readonly clock: Clock;
   inputTransform: SubjectTransform | null = null;
   expiry: MarkerExpiry | null = null;
+  /** The mirror or sources being followed (sourcing/), null for neither. */
+  sourcing: StreamSourcing | null = null;
   lastSeq = 0;
   lastMsgId = "";
   readonly createdNs: bigint;
@@ -161,6 +165,40 @@ export class Stream implements IngestState, DirectGetTarget {
   start(): void {
     for (const subject of this.config.subjects) this.#subscribeSubject(subject);
     this.#syncDirectSubs();
+    this.#syncSourcing();
+  }
+
+  /** Starts, updates or stops following a mirror origin or sources, as configured. */
+  #syncSourcing(): void {
+    const wanted = this.config.mirror !== undefined || (this.config.sources ?? []).length > 0;
+    if (!wanted || this.#closed) {
+      this.sourcing?.stop();
+      this.sourcing = null;
+      return;
+    }
+    if (this.sourcing !== null) return this.sourcing.update();
+    const host = this.#host;
+    this.sourcing = new StreamSourcing({
+      client: host.client, clock: host.clock, account: host.client.account.name,
+      domain: host.domain, state: this, warn: (m) => host.warn(m),
+      storeMirrored: (m) => this.#storeSourced(m, true),
+      storeSourced: (m) => this.#storeSourced(m, false),
+    });
+    this.sourcing.start();
+  }
+
+  /** Stores a message a mirror or source follower received, then republishes it. */
+  #storeSourced(msg: SourcedMsg & { seq?: number; ts?: bigint }, mirror: boolean) {
+    const previous = this.#republish === null ? 0
+      : this.store.loadLastMsg(msg.subject)?.seq ?? 0;
+    const resources = (bytes: number) => this.#host.resources(this.config.storage, bytes);
+    const result = mirror && msg.seq !== undefined && msg.ts !== undefined
+      ? ingestMirrored(this, { ...msg, seq: msg.seq, ts: msg.ts }, resources)
+      : ingestSourced(this, msg, resources);
+    if (result.kind === "stored" && this.#republish !== null) {
+      this.#doRepublish(result, previous, msg.hdr, msg.payload);
+    }
+    return result;
   }
 
   /** Plugs the consumer layer in. */
@@ -370,6 +408,7 @@ export class Stream implements IngestState, DirectGetTarget {
       if (!this.#subjectSubs.has(subject)) this.#subscribeSubject(subject);
     }
     this.#syncDirectSubs();
+    this.#syncSourcing();
     if (cfg.duplicate_window !== old.duplicate_window) {
       this.dedupe.setWindow(cfg.duplicate_window, this.clock.nowNs());
     }
@@ -443,6 +482,7 @@ export class Stream implements IngestState, DirectGetTarget {
   async stop(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#syncSourcing();
     for (const sub of this.#subjectSubs.values()) this.#host.client.unsubscribe(sub);
     this.#subjectSubs.clear();
     for (const sub of this.#directSubs) this.#host.client.unsubscribe(sub);
@@ -457,6 +497,7 @@ export class Stream implements IngestState, DirectGetTarget {
   /** Stops the stream and removes everything it stored. */
   async delete(): Promise<void> {
     this.#closed = true;
+    this.#syncSourcing();
     for (const sub of this.#subjectSubs.values()) this.#host.client.unsubscribe(sub);
     this.#subjectSubs.clear();
     for (const sub of this.#directSubs) this.#host.client.unsubscribe(sub);

@@ -86,6 +86,8 @@ export interface InfoParts {
   nowNs: bigint;
   /** Add the dynamic metadata (`_nats.ver`, `_nats.level`) as responses do. */
   versionMetadata?: { version: string; level: number };
+  /** StreamSourceInfo of a mirror or the sources (sourcing/info.ts). */
+  sourcing?: { mirror?: JsonValue; sources?: JsonValue[] };
 }
 
 /** Go's StreamInfo fields, to spread into a response after `type`. */
@@ -107,6 +109,8 @@ export function streamInfoFields(p: InfoParts): Record<string, JsonValue> {
     state: p.state,
     domain: p.domain !== "" ? p.domain : undefined,
     cluster: p.leader !== undefined ? { leader: p.leader } : undefined,
+    mirror: p.sourcing?.mirror,
+    sources: p.sourcing?.sources,
     ts: rfc3339Nano(p.nowNs),
   };
 }
