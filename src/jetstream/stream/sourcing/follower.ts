@@ -147,7 +147,9 @@ export class Follower {
     this.requests++;
     const hdr = this.#sourcing ? encoder.encode(`NATS/1.0\r\n${HDR.requiredApiLevel}: 4\r\n\r\n`)
       : null;
-    host.client.publish(subject, inbox, hdr, encoder.encode(body));
+    // Nobody serves the origin's API yet (JetStream still recovering, an import not yet
+    // there): ask again after the retry threshold instead of waiting out CREATE_WAIT_NS.
+    if (!host.client.publish(subject, inbox, hdr, encoder.encode(body))) this.retry();
   }
 
   #failed(): void {
