@@ -14,6 +14,8 @@ import { ClosedReason, ERR } from "../protocol/errors.ts";
 import { errLine } from "../protocol/encoder.ts";
 import type { Authenticator, AuthUser } from "./authenticator.ts";
 import { ClientPermissions } from "./permissions.ts";
+import type { OperatorMode } from "./jwt/operator_mode.ts";
+import { authenticateJwtClient, reauthorizeJwtClients } from "./jwt/client_jwt.ts";
 
 export interface ClientAuthDeps {
   readonly authenticator: Authenticator;
@@ -25,6 +27,8 @@ export interface ClientAuthDeps {
     debug(message: string): void; info(message: string): void; error(message: string): void;
   };
   readonly clock: { nowMs(): number };
+  /** Operator mode: clients authenticate with user JWTs (auth/jwt/). */
+  readonly operator?: OperatorMode | null;
 }
 
 /** Go's getAuthUser: how logs name a client's identity, never showing a secret. */
@@ -50,6 +54,7 @@ export function authenticateClient(
   certificateIdentities: readonly string[] | null = null,
 ): Account | null {
   const connectionType = client.websocket ? "WEBSOCKET" : "STANDARD";
+  if (deps.operator) return authenticateJwtClient(deps, deps.operator, client, connect);
   const verdict = certificateIdentities !== null
     ? deps.authenticator.authenticateCertificate(certificateIdentities, connectionType)
     : deps.authenticator.authenticate({
@@ -80,18 +85,28 @@ export function authenticateClient(
   return account;
 }
 
-/** Go's applyAccountLimits: the tighter of the server's and the account's limits. */
-function applyAccountLimits(deps: ClientAuthDeps, client: ClientConnection, account: Account):
-  void {
+/**
+ * Go's applyAccountLimits: the tighter of the server's, the account's and (operator mode)
+ * the user's limits.
+ */
+export function applyAccountLimits(deps: ClientAuthDeps, client: ClientConnection,
+  account: Account, user: { maxSubscriptions: number; maxPayload: number } | null = null): void {
   const limits = account.limits;
   const serverSubs = deps.options.maxSubscriptions > 0 ? deps.options.maxSubscriptions : NO_LIMIT;
-  const accountSubs = limits.maxSubscriptions;
+  const accountSubs = tighter(limits.maxSubscriptions, user?.maxSubscriptions ?? NO_LIMIT);
   client.subscriptionsMax = serverSubs === NO_LIMIT ? accountSubs
     : accountSubs === NO_LIMIT ? serverSubs : Math.min(serverSubs, accountSubs);
   const serverPayload = deps.options.maxPayloadBytes;
-  const payload = limits.maxPayload === NO_LIMIT ? serverPayload
-    : Math.min(serverPayload, Math.max(limits.maxPayload, 0));
+  const maxPayload = tighter(limits.maxPayload, user?.maxPayload ?? NO_LIMIT);
+  const payload = maxPayload === NO_LIMIT ? serverPayload
+    : Math.min(serverPayload, Math.max(maxPayload, 0));
   client.parser.setLimits({ maxPayloadBytes: payload });
+}
+
+/** Go's minLimit: the smaller of two limits where NO_LIMIT (negative) is the largest. */
+function tighter(a: number, b: number): number {
+  if (a < 0) return b < 0 ? NO_LIMIT : b;
+  return b < 0 ? a : Math.min(a, b);
 }
 
 function accountOf(deps: ClientAuthDeps, user: AuthUser | null): Account | null {
@@ -119,6 +134,10 @@ function movedAccount(deps: ClientAuthDeps, client: ClientConnection): boolean {
  */
 export function reauthorizeClients(deps: ClientAuthDeps,
   clients: Iterable<ClientConnection>): void {
+  if (deps.operator) {
+    reauthorizeJwtClients(deps, deps.operator, clients);
+    return;
+  }
   for (const client of [...clients]) {
     if (client.closed || !client.connectReceived) continue;
     if (movedAccount(deps, client)) {
@@ -134,7 +153,7 @@ export function reauthorizeClients(deps: ClientAuthDeps,
   }
 }
 
-function dropDisallowedSubscriptions(deps: ClientAuthDeps, client: ClientConnection): void {
+export function dropDisallowedSubscriptions(deps: ClientAuthDeps, client: ClientConnection): void {
   const perms = client.permissions;
   if (perms === null) return;
   for (const sub of [...client.subscriptions.values()]) {

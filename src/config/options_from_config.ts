@@ -580,13 +580,11 @@ const FEATURE_BLOCKS: Record<string, Handler> = {
   allow_non_tls: boolField("allowNonTls"),
   ocsp: featureBlock("ocsp", features.ocspSchema),
   ocsp_cache: featureBlock("ocsp_cache", features.ocspCacheSchema),
-  "operator|operators|roots|root|root_operators|root_operator":
-    featureBlock("operator", features.operatorSchema),
-  "trusted|trusted_keys": featureBlock("trusted", strOrList),
-  "resolver|account_resolver|accounts_resolver":
-    featureBlock("resolver", features.resolverSchema),
+  "operator|operators|roots|root|root_operators|root_operator": auth.operator,
+  "trusted|trusted_keys": auth.trustedKeys,
+  "resolver|account_resolver|accounts_resolver": auth.resolver,
   resolver_tls: featureBlock("resolver_tls", features.tlsSchema),
-  resolver_preload: featureBlock("resolver_preload", dict(str)),
+  resolver_preload: auth.resolverPreload,
   resolver_pinned_accounts: featureBlock("resolver_pinned_accounts", strOrList),
   "mappings|maps": auth.mappings,
   cluster: featureBlock("cluster", features.clusterSchema),

@@ -155,6 +155,11 @@ const POLICY: Record<keyof Options, Policy> = {
   mappings: reload("mappings", "auth"),
   systemAccount: refuse("system_account"),
   noSystemAccount: refuse("no_system_account"),
+  // As nats-server: operators and resolvers do not change at run time; preloads are ignored.
+  trustedOperators: refuse("operator"),
+  trustedKeys: refuse("trusted_keys"),
+  accountResolver: refuse("resolver"),
+  resolverPreload: { kind: "keep" },
 };
 
 /** Every field's policy, for tests that check the table covers defaultOptions(). */

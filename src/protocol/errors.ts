@@ -42,5 +42,7 @@ export const ClosedReason = {
   serverShutdown: "Server Shutdown",
   noRespondersRequiresHeaders: "No Responders Requires Headers",
   messageHeaderViolation: "Message Header Violation",
+  authenticationExpired: "Authentication Expired",
+  revocation: "Credentials Revoked",
 } as const;
 export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason];

@@ -6,6 +6,7 @@
  */
 import type { AccountConfig, MappingConfig } from "../accounts/types.ts";
 import type { NkeyUserConfig, UserConfig } from "../auth/types.ts";
+import type { ResolverConfig } from "../auth/jwt/operator_mode.ts";
 
 /** Limits and defaults as nats-server defines them (server/const.go, server/opts.go). */
 export const DEFAULTS = {
@@ -159,6 +160,16 @@ export interface Options {
   systemAccount: string;
   noSystemAccount: boolean;
 
+  // Operator mode (config/auth_options.ts; src/auth/jwt)
+  /** Trusted operator JWTs (the `operator` files' contents, or inline JWTs). */
+  trustedOperators: string[];
+  /** `trusted_keys`: operator public keys trusted to sign accounts. */
+  trustedKeys: string[];
+  /** `resolver`: where account JWTs come from; null = none. */
+  accountResolver: ResolverConfig | null;
+  /** `resolver_preload`: account public key → account JWT. */
+  resolverPreload: Record<string, string>;
+
   // The `jetstream {}` block (src/jetstream); `jetstream` and `storeDir` above come from -js/-sd
   /** max_memory_store in bytes; -1 = default (75% of system memory). */
   jetstreamMaxMemoryBytes: number;
@@ -271,6 +282,10 @@ export function defaultOptions(): Options {
     mappings: [],
     systemAccount: "",
     noSystemAccount: false,
+    trustedOperators: [],
+    trustedKeys: [],
+    accountResolver: null,
+    resolverPreload: {},
     jetstreamMaxMemoryBytes: -1,
     jetstreamMaxStoreBytes: -1,
     jetstreamSyncIntervalMs: 0,

@@ -16,6 +16,10 @@ import {
   authenticateClient, type ClientAuthDeps, reauthorizeClients,
 } from "../auth/client_auth.ts";
 import { newNonce } from "../auth/nkeys.ts";
+import { OperatorMode, operatorModeOn } from "../auth/jwt/operator_mode.ts";
+import { enforceJwtAccount, forgetJwtClient } from "../auth/jwt/client_jwt.ts";
+import { startClaimsServices } from "../auth/jwt/claims_services.ts";
+import { ServerInfoStamp } from "../system/server_info.ts";
 import { ClientConnection, type ClientSocket } from "../client/connection.ts";
 import type { ConnectOptions } from "../client/connect_options.ts";
 import { type ClientContext, type Clock, TrafficStats } from "../client/context.ts";
@@ -94,6 +98,8 @@ export class Server implements ClientContext {
   #authenticator: Authenticator;
   /** websocket { authorization } replaces the server's for WebSocket clients, as in Go. */
   #wsAuthenticator: Authenticator | null = null;
+  /** Operator mode: trusted operators, the account resolver and the JWT accounts. */
+  #operator: OperatorMode | null = null;
 
   constructor(
     public options: Options, readonly log: Logger, hooks: { rebuildOptions?: () => Built } = {},
@@ -108,8 +114,11 @@ export class Server implements ClientContext {
     for (const [name, account] of this.registry.accounts) this.accounts.set(name, account);
     this.#authenticator = new Authenticator(options);
     this.#wsAuthenticator = websocketAuthenticator(options);
+    if (operatorModeOn(options)) this.#operator = this.#startOperatorMode();
     if (!options.noSystemAccount) {
-      const name = options.systemAccount || SYSTEM_ACCOUNT_NAME;
+      const name = options.systemAccount || this.#operator?.operatorSystemAccount ||
+        SYSTEM_ACCOUNT_NAME;
+      this.#loadJwtSystemAccount(name);
       // Config validation refuses a system_account that names no account, except $SYS.
       const configured = this.accounts.get(name);
       this.systemAccount = configured ?? new Account(name);
@@ -189,7 +198,7 @@ export class Server implements ClientContext {
     const client = new ClientConnection(this.#nextCid++, socket, this);
     client.websocket = how.websocket === true;
     client.transportTls = how.tls;
-    if (this.#authenticator.nonceRequired) client.nonce = newNonce();
+    if (this.#authenticator.nonceRequired || this.#operator) client.nonce = newNonce();
     if (this.lameDuck || this.#shutdownPromise) {
       socket.end();
       return null;
@@ -238,6 +247,7 @@ export class Server implements ClientContext {
   }
 
   authRequired(client?: ClientConnection): boolean {
+    if (this.#operator !== null) return true;
     if (client?.websocket && this.#wsAuthenticator !== null) return this.#wsAuthenticator.required;
     return this.#authenticator.required;
   }
@@ -265,11 +275,52 @@ export class Server implements ClientContext {
         this.registry.importService(importer, exporter, from, to, options),
     });
     this.system.start();
+    if (this.#operator !== null) this.#startClaimsServices(this.#operator, account, monitor);
+  }
+
+  /** Operator mode: accounts come from the resolver as they are first used. */
+  #startOperatorMode(): OperatorMode {
+    const operator = new OperatorMode(this.options, {
+      log: this.log,
+      nowMs: () => Date.now(),
+      accountsChanged: () => this.#reloadAccounts(),
+      enforce: (name, deleted) => enforceJwtAccount(this.#authDeps(), operator,
+        [...this.clients.values()].filter((c) => c.account?.name === name), deleted),
+    });
+    return operator;
+  }
+
+  /** The operator's system account is an account JWT: load it before binding it. */
+  #loadJwtSystemAccount(name: string): void {
+    if (this.#operator === null || name === SYSTEM_ACCOUNT_NAME) return;
+    const loaded = this.#operator.account(name);
+    if (typeof loaded === "string") {
+      this.log.fatal(`Can't set system account: ${loaded}`);
+      throw new Error(`Can't set system account: ${loaded}`);
+    }
+  }
+
+  /** The full resolver's `$SYS.REQ…CLAIMS.*` services, on the system account. */
+  #startClaimsServices(operator: OperatorMode, account: Account, monitor: Monitor): void {
+    const client = this.createInternalClient(account, "System");
+    const stamp = new ServerInfoStamp(this, monitor.clock);
+    const decoder = new TextDecoder();
+    startClaimsServices({
+      operator, systemAccount: account.name, log: this.log,
+      serverInfo: () => stamp.next(),
+      subscribe: (subject, handle) => client.subscribe(subject,
+        (s, reply, _h, body) => handle(s, reply, decoder.decode(body))),
+      // Replies wait for the current delivery to finish (as the system send queue does).
+      reply: (subject, body) => queueMicrotask(() => client.publish(subject, "", null,
+        new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body)))),
+    });
   }
 
   /** Updates accounts in place, forgets removed ones and rebuilds exports and imports. */
   #reloadAccounts(): void {
-    for (const account of this.registry.reload(this.options)) this.accounts.delete(account.name);
+    const options = this.#operator === null ? this.options
+      : { ...this.options, accounts: this.#operator.accountConfigs() };
+    for (const account of this.registry.reload(options)) this.accounts.delete(account.name);
     for (const [name, account] of this.registry.accounts) this.accounts.set(name, account);
     this.system?.importIntoAccounts();
   }
@@ -305,6 +356,7 @@ export class Server implements ClientContext {
       options: this.options,
       log: this.log,
       clock: this.clock,
+      operator: this.#operator,
     };
   }
 
@@ -323,6 +375,7 @@ export class Server implements ClientContext {
 
   onClientClosed(client: ClientConnection, reason: ClosedReason): void {
     if (!this.clients.delete(client.cid)) return;
+    forgetJwtClient(client);
     this.system?.disconnected(client, client.account?.name ?? this.globalAccount.name, reason);
     this.closedClients.add(closedInfoOf(client, reason, this));
     this.log.debug(`${client.socket.remoteAddress} - cid:${client.cid} - ` +

@@ -1,0 +1,163 @@
+/**
+ * Binding operator-mode clients to what their user JWT grants, and keeping them honest as
+ * claims change: the JWT's account, permissions (or the account's defaults) and limits, an
+ * expiry timer (`User Authentication Expired`), and, when the account's claims are updated
+ * or deleted, nats-server's re-checks (connection limit, revocation, re-authentication,
+ * subscriptions the new permissions no longer allow, `Account Authentication Expired`).
+ * @module
+ */
+import type { Account } from "../../accounts/account.ts";
+import type { ClientConnection } from "../../client/connection.ts";
+import type { ConnectOptions } from "../../client/connect_options.ts";
+import { errLine } from "../../protocol/encoder.ts";
+import { ClosedReason, ERR } from "../../protocol/errors.ts";
+import type { AuthUser } from "../authenticator.ts";
+import {
+  applyAccountLimits, type ClientAuthDeps, dropDisallowedSubscriptions,
+} from "../client_auth.ts";
+import { ClientPermissions, CompiledPermissions } from "../permissions.ts";
+import { isRevoked } from "./account_claims.ts";
+import type { OperatorMode } from "./operator_mode.ts";
+import { authenticateJwtUser, type JwtUser } from "./user_claims.ts";
+
+export const JWT_ERR = {
+  userExpired: "User Authentication Expired",
+  accountExpired: "Account Authentication Expired",
+  revoked: "User Authentication Revoked",
+} as const;
+
+interface Session {
+  user: JwtUser;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+const sessions = new WeakMap<ClientConnection, Session>();
+
+function label(client: ClientConnection): string {
+  return `${client.socket.remoteAddress}:${client.socket.remotePort ?? 0} - cid:${client.cid}`;
+}
+
+/** The user JWT a client authenticated with (null before, or outside operator mode). */
+export function jwtUserOf(client: ClientConnection): JwtUser | null {
+  return sessions.get(client)?.user ?? null;
+}
+
+/** Stops a closed client's expiry timer. */
+export function forgetJwtClient(client: ClientConnection): void {
+  const session = sessions.get(client);
+  if (session?.timer != null) clearTimeout(session.timer);
+  sessions.delete(client);
+}
+
+function closeWith(client: ClientConnection, text: string, reason: ClosedReason,
+  deps: ClientAuthDeps): void {
+  if (client.closed) return;
+  client.sendProtocol(errLine(text));
+  deps.log.debug(`${label(client)} - ${text}`);
+  client.close(reason);
+}
+
+function armExpiry(deps: ClientAuthDeps, client: ClientConnection, session: Session): void {
+  const ms = session.user.expiresInMs;
+  if (ms === null) return;
+  session.timer = setTimeout(() => closeWith(client, JWT_ERR.userExpired,
+    ClosedReason.authenticationExpired, deps), ms);
+  (session.timer as { unref?: () => void }).unref?.();
+}
+
+function authUserOf(user: JwtUser): AuthUser {
+  return {
+    kind: "nkey", name: user.publicKey, password: "", account: user.account,
+    permissions: user.permissions === null ? null : new CompiledPermissions(user.permissions),
+    connectionTypes: user.allowedConnectionTypes.length === 0 ? null
+      : new Set(user.allowedConnectionTypes),
+    defaultPermissions: user.defaultPermissions,
+  };
+}
+
+/**
+ * Checks the CONNECT's user JWT and signature and, when accepted, sets the client's
+ * permissions, limits and expiry. Returns the account to bind, or null when refused.
+ */
+export function authenticateJwtClient(deps: ClientAuthDeps, operator: OperatorMode,
+  client: ClientConnection, connect: ConnectOptions): Account | null {
+  const verdict = authenticateJwtUser({
+    jwt: connect.jwt, sig: connect.sig, nonce: client.nonce,
+    host: client.socket.remoteAddress, connectionType: client.websocket ? "WEBSOCKET" : "STANDARD",
+  }, operator, Date.now());
+  if (!verdict.ok) {
+    deps.log.debug(`${label(client)} - ${verdict.reason}`);
+    return null;
+  }
+  const user = verdict.user;
+  const account = deps.accountNamed(user.account);
+  if (account === null) return null;
+  if (client.account !== account && account.connectionsFull) {
+    client.sendProtocol(errLine(ERR.maxAccountConnectionsExceeded));
+    deps.log.error(`${label(client)} - ${ERR.maxAccountConnectionsExceeded}`);
+    client.close(ClosedReason.maxAccountConnectionsExceeded);
+    return null;
+  }
+  applyAccountLimits(deps, client, account, user);
+  const authUser = authUserOf(user);
+  client.authUser = authUser;
+  client.permissions = authUser.permissions !== null
+    ? new ClientPermissions(authUser.permissions, deps.clock) : null;
+  forgetJwtClient(client);
+  const session: Session = { user, timer: null };
+  sessions.set(client, session);
+  armExpiry(deps, client, session);
+  return account;
+}
+
+/**
+ * Go's updateAccountClaimsWithRefresh tail, for the clients of one account whose claims
+ * changed: the newest clients over the connection limit go, revoked users go, the rest are
+ * authenticated again with the new claims and lose subscriptions no longer allowed.
+ * A deleted account closes them all (`Account Authentication Expired`).
+ */
+export function enforceJwtAccount(deps: ClientAuthDeps, operator: OperatorMode,
+  clients: readonly ClientConnection[], deleted: boolean): void {
+  const ordered = [...clients].sort((a, b) => a.startedAtMs - b.startedAtMs || a.cid - b.cid);
+  if (deleted) {
+    for (const c of ordered) {
+      closeWith(c, JWT_ERR.accountExpired, ClosedReason.authenticationExpired, deps);
+    }
+    return;
+  }
+  let count = 0;
+  for (const client of ordered) {
+    if (client.closed) continue;
+    const max = client.account?.limits.maxConnections ?? -1;
+    if (max >= 0 && count >= max) {
+      client.sendProtocol(errLine(ERR.maxAccountConnectionsExceeded));
+      deps.log.error(`${label(client)} - ${ERR.maxAccountConnectionsExceeded}`);
+      client.close(ClosedReason.maxAccountConnectionsExceeded);
+      continue;
+    }
+    count++;
+  }
+  reauthorizeJwtClients(deps, operator, ordered);
+}
+
+/** Re-authenticates operator-mode clients (claims update or config reload). */
+export function reauthorizeJwtClients(deps: ClientAuthDeps, operator: OperatorMode,
+  clients: Iterable<ClientConnection>): void {
+  for (const client of [...clients]) {
+    if (client.closed || !client.connectReceived) continue;
+    const user = jwtUserOf(client);
+    if (user === null) continue;
+    const info = operator.loaded(user.account);
+    if (info !== null && isRevoked(info.revocations, user.publicKey, user.claims.iat ?? 0)) {
+      closeWith(client, JWT_ERR.revoked, ClosedReason.revocation, deps);
+      continue;
+    }
+    const account = authenticateJwtClient(deps, operator, client, client.connect);
+    if (client.closed) continue;
+    if (account === null || account !== client.account) {
+      client.authViolation();
+      continue;
+    }
+    dropDisallowedSubscriptions(deps, client);
+  }
+}
