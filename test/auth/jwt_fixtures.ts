@@ -47,6 +47,11 @@ export class TestOperator {
     return { kp, signer, jwt, key: kp.getPublicKey() };
   }
 
+  /** The system account as a TestAccount (its users are signed by the account key). */
+  get system(): TestAccount {
+    return { kp: this.sys, signer: this.sys, jwt: this.sysJwt, key: this.sys.getPublicKey() };
+  }
+
   preload(...accounts: TestAccount[]): string {
     const entries = [`${this.sys.getPublicKey()}: "${this.sysJwt}"`,
       ...accounts.map((a) => `${a.key}: "${a.jwt}"`)];
