@@ -541,6 +541,7 @@ export class ClientConnection implements ParserHandler, Flushable {
     // Reported before the subscriptions go, so /connz?state=closed still lists them.
     this.context.onClientClosed(this, reason);
     this.#dropSubscriptions();
+    this.matchCache.clear();
     this.outbound.clear();
     try {
       this.socket.end();

@@ -22,12 +22,22 @@ export class SubjectMatchCache {
     sublist: Sublist<Subscription>, buf: Uint8Array, start: number, end: number,
   ): SublistResult<Subscription> | null {
     const length = end - start;
-    if (length !== this.#length || sublist !== this.#sublist || sublist.genId !== this.#genId) {
+    if (sublist !== this.#sublist || sublist.genId !== this.#genId) {
+      // Stale: let go of the result now, it may hold subscriptions that are gone.
+      this.clear();
       return null;
     }
+    if (length !== this.#length) return null;
     const cached = this.#subject;
     for (let i = 0; i < length; i++) if (cached[i] !== buf[start + i]) return null;
     return this.#result;
+  }
+
+  /** Forgets the cached result (a closed connection must not keep subscriptions alive). */
+  clear(): void {
+    this.#length = -1;
+    this.#sublist = null;
+    this.#result = null;
   }
 
   store(

@@ -592,8 +592,12 @@ function closedInfoOf(
     lastActivityMs: client.lastActivityMs,
     rttMs: client.rttMs,
     user: rawAuthUser(client.connect),
-    // Empty while close() drops subscriptions before reporting the close.
-    subscriptions: [...client.subscriptions.values()],
+    // Copies, not the subscriptions: a live Subscription reaches its connection and, through
+    // the connection's match cache, whatever it last published to (a deleted stream's store).
+    subscriptions: [...client.subscriptions.values()].map((sub) => ({
+      subject: sub.subject, queue: sub.queue, sid: sub.sid, delivered: sub.delivered,
+      maxMsgs: sub.maxMsgs, owner: { cid: client.cid },
+    })),
   };
 }
 

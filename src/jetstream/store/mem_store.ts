@@ -573,6 +573,11 @@ export class MemStore implements StreamStore {
     this.#closed = true;
     if (this.#timer !== null) this.#clock.clearTimer(this.#timer);
     this.#timer = null;
+    // A stopped store is never read again: free the messages now, even if something still
+    // holds the store object.
+    this.#msgs = new Map();
+    this.#subjects = new Map();
+    this.#ttls = new MinHeap<MemMsg>();
     return Promise.resolve();
   }
 
