@@ -39,11 +39,11 @@ export class TestOperator {
 
   /** An account signed by the operator's signing key, with its own signing key. */
   async account(name: string, claims: Partial<Account> = {}, kp = createAccount(),
-    signer = createAccount()): Promise<TestAccount> {
+    signer = createAccount(), exp?: number): Promise<TestAccount> {
     const jwt = await encodeAccount(name, kp, {
       ...claims, signing_keys: [signer.getPublicKey(), ...(claims.signing_keys ?? [])],
       limits: { ...NO_LIMITS, ...claims.limits },
-    }, { signer: this.signer });
+    }, { signer: this.signer, ...(exp !== undefined ? { exp } : {}) });
     return { kp, signer, jwt, key: kp.getPublicKey() };
   }
 

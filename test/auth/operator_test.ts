@@ -39,6 +39,7 @@ describe("operator mode with the MEMORY resolver", () => {
   let a: TestAccount;
   let b: TestAccount;
   let limited: TestAccount;
+  let expiring: TestAccount;
   const revokedUser = createAccount(); // placeholder key pair replaced below
 
   beforeAll(async () => {
@@ -61,9 +62,10 @@ describe("operator mode with the MEMORY resolver", () => {
     }, a.kp, a.signer);
     (revokedUser as unknown as { user: TestUser }).user = revoked;
     limited = await op.account("L", { limits: { conn: 1 } });
+    expiring = await op.account("E", {}, undefined, undefined, nowSec() + 2);
     server = await startServer({ config: `operator: "${op.jwt}"
 resolver: MEMORY
-${op.preload(a, b, limited)}
+${op.preload(a, b, limited, expiring)}
 ` });
   });
   afterAll(async () => await server.stop());
@@ -167,15 +169,20 @@ ${op.preload(a, b, limited)}
     await first.close();
   });
 
-  test("a user JWT expiring while connected closes with User Authentication Expired",
-    async () => {
-      const user = await userOf(a, {}, { exp: nowSec() + 2 });
-      const client = await RawClient.connect(server.port);
-      await rawJwtConnect(client, user);
-      const text = await client.waitClosed();
-      expect(text).toContain("PONG\r\n");
-      expect(text.endsWith("-ERR 'User Authentication Expired'\r\n")).toBe(true);
-    });
+  test("user and account JWTs expiring while connected close the connection", async () => {
+    const user = await userOf(a, {}, { exp: nowSec() + 2 });
+    const client = await RawClient.connect(server.port);
+    await rawJwtConnect(client, user);
+    const accountUser = await userOf(expiring);
+    const other = await RawClient.connect(server.port);
+    await rawJwtConnect(other, accountUser);
+    const [text, otherText] = await Promise.all([client.waitClosed(), other.waitClosed()]);
+    expect(text).toContain("PONG\r\n");
+    expect(text.endsWith("-ERR 'User Authentication Expired'\r\n")).toBe(true);
+    expect(otherText).toContain("PONG\r\n");
+    expect(otherText.endsWith("-ERR 'Account Authentication Expired'\r\n")).toBe(true);
+    expect(await rawOutcome(server, accountUser)).toBe(AUTH_VIOLATION);
+  });
 
   test("the official client reports refusals as an AuthorizationError", async () => {
     const expired = await userOf(a, {}, { exp: nowSec() - 10 });

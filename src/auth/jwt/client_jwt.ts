@@ -114,12 +114,13 @@ export function authenticateJwtClient(deps: ClientAuthDeps, operator: OperatorMo
  * Go's updateAccountClaimsWithRefresh tail, for the clients of one account whose claims
  * changed: the newest clients over the connection limit go, revoked users go, the rest are
  * authenticated again with the new claims and lose subscriptions no longer allowed.
- * A deleted account closes them all (`Account Authentication Expired`).
+ * A deleted or expired account (`closeAll`) closes them all (`Account Authentication
+ * Expired`).
  */
 export function enforceJwtAccount(deps: ClientAuthDeps, operator: OperatorMode,
-  clients: readonly ClientConnection[], deleted: boolean): void {
+  clients: readonly ClientConnection[], closeAll: boolean): void {
   const ordered = [...clients].sort((a, b) => a.startedAtMs - b.startedAtMs || a.cid - b.cid);
-  if (deleted) {
+  if (closeAll) {
     for (const c of ordered) {
       closeWith(c, JWT_ERR.accountExpired, ClosedReason.authenticationExpired, deps);
     }

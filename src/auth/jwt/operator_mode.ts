@@ -37,8 +37,11 @@ export interface OperatorDeps {
   log: { debug(m: string): void; warn(m: string): void; error(m: string): void };
   /** The set of loaded accounts changed: relink them (registry reload). */
   accountsChanged(): void;
-  /** An account's claims changed or it was deleted: re-check its clients. */
-  enforce(account: string, deleted: boolean): void;
+  /**
+   * An account's claims changed (re-check its clients), or it was deleted or expired
+   * (`closeAll`: close them with `Account Authentication Expired`).
+   */
+  enforce(account: string, closeAll: boolean): void;
   nowMs(): number;
 }
 
@@ -76,6 +79,8 @@ export class OperatorMode implements JwtAccountView {
   /** Operators whose keys may not sign accounts themselves (strict_signing_key_usage). */
   readonly #strict: ReadonlySet<string>;
   readonly #loaded = new Map<string, AccountJwtInfo>();
+  /** Accounts whose JWT expires: the timer closes their clients then (Go's etmr). */
+  readonly #expiryTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(settings: OperatorSettings, readonly deps: OperatorDeps) {
     this.operators = operatorClaimsOf(settings);
@@ -129,7 +134,9 @@ export class OperatorMode implements JwtAccountView {
     if (jwt === null) return "account missing";
     const claims = this.#decode(publicKey, jwt);
     if (typeof claims === "string") return claims;
-    this.#loaded.set(publicKey, accountJwtInfo(jwt, claims, this.#strict.has(claims.iss)));
+    const info = accountJwtInfo(jwt, claims, this.#strict.has(claims.iss));
+    this.#loaded.set(publicKey, info);
+    this.#armExpiry(publicKey, info.expiresAtSec);
     if (depth >= IMPORT_LOAD_DEPTH_MAX) return null;
     for (const imp of claims.nats.imports ?? []) {
       if (this.#loaded.has(imp.account)) continue;
@@ -140,6 +147,20 @@ export class OperatorMode implements JwtAccountView {
       }
     }
     return null;
+  }
+
+  #armExpiry(publicKey: string, expiresAtSec: number): void {
+    const old = this.#expiryTimers.get(publicKey);
+    if (old !== undefined) clearTimeout(old);
+    this.#expiryTimers.delete(publicKey);
+    const inMs = expiresAtSec * 1000 - this.deps.nowMs();
+    if (expiresAtSec === 0 || inMs <= 0) return;
+    const timer = setTimeout(() => {
+      this.#expiryTimers.delete(publicKey);
+      this.deps.enforce(publicKey, true);
+    }, inMs);
+    (timer as { unref?: () => void }).unref?.();
+    this.#expiryTimers.set(publicKey, timer);
   }
 
   /** Every loaded account's settings, token-required exports opened by activations. */
@@ -178,6 +199,7 @@ export class OperatorMode implements JwtAccountView {
   /** The resolver deleted `publicKey`: its clients are disconnected (Go's removeCb). */
   accountDeleted(publicKey: string): void {
     if (!this.#loaded.delete(publicKey)) return;
+    this.#armExpiry(publicKey, 0);
     this.deps.enforce(publicKey, true);
     this.deps.accountsChanged();
   }
