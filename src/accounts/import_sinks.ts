@@ -71,14 +71,14 @@ abstract class ForwardingSink implements MessageSink, MessageSource {
   }
 
   protected forward(account: Account, args: PubArgs, payload: Uint8Array, start: number,
-    end: number): boolean {
+    end: number, routeSubject?: string): boolean {
     if (hops >= IMPORT_HOPS_MAX) return false;
     const previous = currentPublisher();
     const savedOrigin = this.origin;
     this.origin = previous instanceof ForwardingSink ? previous.origin : previous;
     hops++;
     try {
-      return routeMessage(this, account, args, payload, start, end);
+      return routeMessage(this, account, args, payload, start, end, routeSubject);
     } finally {
       hops--;
       this.origin = savedOrigin;
@@ -109,6 +109,16 @@ export class StreamImportSink extends ForwardingSink {
     const to = link.transform !== null ? link.transform.transform(subject)
       : link.usePublished ? subject : link.to;
     const reply = decode(args.argBuf, args.replyStart, args.replyEnd);
+    // A push consumer's delivery (deliver_as.ts) keeps showing the stream subject and is
+    // routed by its delivery subject, mapped like any other, as nats-server does.
+    const deliverTo = (args as PubArgs & { deliverTo?: string }).deliverTo;
+    if (deliverTo !== undefined) {
+      const routed = link.transform !== null ? link.transform.transform(deliverTo)
+        : link.usePublished ? deliverTo : link.to;
+      const shown = pubArgsFor(subject, reply, args) as PubArgs & { deliverTo?: string };
+      shown.deliverTo = routed;
+      return this.forward(this.importer, shown, payload, start, end, routed);
+    }
     return this.forward(this.importer, pubArgsFor(to, reply, args), payload, start, end);
   }
 }

@@ -55,12 +55,14 @@ export function restorePublisher(source: (MessageSource & MessageSink) | null): 
  */
 export function routeMessage(
   source: MessageSource & MessageSink, account: Account, args: PubArgs,
-  payload: Uint8Array, start: number, end: number,
+  payload: Uint8Array, start: number, end: number, routeSubject?: string,
 ): boolean {
   publishing = source;
   const sublist = account.sublist as unknown as Sublist<Subscription>;
   const cache = source.matchCache;
-  let result = cache.lookup(sublist, args.argBuf, args.subjectStart, args.subjectEnd);
+  // A JetStream delivery forwarded by a stream import is matched by its delivery subject.
+  let result = routeSubject !== undefined ? sublist.match(routeSubject)
+    : cache.lookup(sublist, args.argBuf, args.subjectStart, args.subjectEnd);
   if (result === null) {
     result = sublist.match(decode(args.argBuf, args.subjectStart, args.subjectEnd));
     cache.store(sublist, args.argBuf, args.subjectStart, args.subjectEnd, result);

@@ -76,8 +76,8 @@ describe("STREAM.CREATE", () => {
   });
 
   test("refuses what natsd cannot run yet instead of ignoring it", async () => {
-    expect(errorOf(await create("S", { sources: [{ name: "O" }] }))?.description)
-      .toBe("stream sources are not supported by natsd yet");
+    expect(errorOf(await create("S", { sources: [{ name: "O", consumer: { name: "C" } }] }))
+      ?.description).toBe("durable sourcing is not supported by natsd yet");
   });
 
   test("answers 412 when the request needs a newer API level", async () => {

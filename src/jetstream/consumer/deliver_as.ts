@@ -73,6 +73,8 @@ export function deliverAs(
     body = EMPTY;
   }
   const args = pubArgs(msg.subject, msg.reply, msg.hdr.length, body.length);
+  // Stream imports route a forwarded delivery by where it went, not by what it shows.
+  (args as PubArgs & { deliverTo?: string }).deliverTo = msg.to;
   let delivered = false;
   for (const sub of result.psubs as unknown as Subscription<MessageSink>[]) {
     if (sub.owner.deliver(sub, args, body, 0, body.length)) delivered = true;
