@@ -364,10 +364,12 @@ const tlsBlock: Handler = (m, e) => {
 const WS_MAPPED = new Set(["listen", "port", "host", "net", "no_tls", "tls", "same_origin",
   "allowed_origins", "allowed_origin", "allow_origins", "allow_origin", "origins", "origin",
   "compression", "compress", "handshake_timeout", "authorization", "authentication",
-  "no_auth_user", "user_cookie", "pass_cookie", "token_cookie"]);
+  "no_auth_user", "user_cookie", "pass_cookie", "token_cookie", "jwt_cookie"]);
 
-const WS_COOKIES: Record<string, "wsUserCookie" | "wsPassCookie" | "wsTokenCookie"> = {
+const WS_COOKIES: Record<string,
+  "wsUserCookie" | "wsPassCookie" | "wsTokenCookie" | "wsJwtCookie"> = {
   user_cookie: "wsUserCookie", pass_cookie: "wsPassCookie", token_cookie: "wsTokenCookie",
+  jwt_cookie: "wsJwtCookie",
 };
 
 /** websocket { authorization { user, pass, token, timeout } } */

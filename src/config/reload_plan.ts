@@ -147,6 +147,7 @@ const POLICY: Record<keyof Options, Policy> = {
   wsUserCookie: refuse("websocket.user_cookie"),
   wsPassCookie: refuse("websocket.pass_cookie"),
   wsTokenCookie: refuse("websocket.token_cookie"),
+  wsJwtCookie: refuse("websocket.jwt_cookie"),
   // Users and their permissions reload onto live connections (server.ts re-authenticates).
   users: reload("authorization.users", "auth"),
   nkeys: reload("authorization.users", "auth"),

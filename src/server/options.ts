@@ -134,6 +134,8 @@ export interface Options {
   wsUserCookie: string;
   wsPassCookie: string;
   wsTokenCookie: string;
+  /** Cookie carrying a user JWT for operator mode (jwt_cookie; "" = not used). */
+  wsJwtCookie: string;
 
   // Remaining nats-server keys of the identity/logging/limits/process sections (config/)
   serverTags: string[];
@@ -265,6 +267,7 @@ export function defaultOptions(): Options {
     wsUserCookie: "",
     wsPassCookie: "",
     wsTokenCookie: "",
+    wsJwtCookie: "",
     serverTags: [],
     serverMetadata: {},
     featureFlags: {},

@@ -344,6 +344,7 @@ export class Server implements ClientContext {
     if (connect.user === "" && cookies.user !== "") connect.user = cookies.user;
     if (connect.pass === "" && cookies.pass !== "") connect.pass = cookies.pass;
     if (connect.authToken === "" && cookies.token !== "") connect.authToken = cookies.token;
+    if (connect.jwt === "" && cookies.jwt !== "") connect.jwt = cookies.jwt;
     return connect;
   }
 

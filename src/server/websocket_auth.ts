@@ -1,8 +1,9 @@
 /**
  * WebSocket authentication options: `websocket { authorization { user, pass, token, timeout } }`
  * replaces the server's authorization for WebSocket clients, `no_auth_user` names a configured
- * user for clients without credentials, and `user_cookie`/`pass_cookie`/`token_cookie` let a
- * browser carry credentials in cookies, as nats-server's websocket.go does.
+ * user for clients without credentials, and `user_cookie`/`pass_cookie`/`token_cookie` (and,
+ * in operator mode, `jwt_cookie`) let a browser carry credentials in cookies, as
+ * nats-server's websocket.go does.
  * @module
  */
 import { Authenticator } from "../auth/authenticator.ts";
@@ -12,6 +13,8 @@ export interface CookieCredentials {
   user: string;
   pass: string;
   token: string;
+  /** A user JWT (operator mode); the client still signs the nonce unless it is a bearer. */
+  jwt: string;
 }
 
 /** The override authenticator, or null when WebSocket clients use the server's. */
@@ -44,5 +47,6 @@ export function cookieCredentials(o: Options, cookieHeader: string | null): Cook
     cookies.set(name, value);
   }
   const read = (name: string) => (name !== "" ? cookies.get(name) ?? "" : "");
-  return { user: read(o.wsUserCookie), pass: read(o.wsPassCookie), token: read(o.wsTokenCookie) };
+  return { user: read(o.wsUserCookie), pass: read(o.wsPassCookie), token: read(o.wsTokenCookie),
+    jwt: read(o.wsJwtCookie) };
 }
