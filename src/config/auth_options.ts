@@ -17,7 +17,7 @@ import {
   isValidPublicAccountKey, isValidPublicOperatorKey, isValidPublicUserKey,
 } from "../auth/nkeys.ts";
 import {
-  decodeClaims, JWT_PREFIX, JwtError, type OperatorClaims, parseDecoratedJwt,
+  decodeClaims, JWT_PREFIX, JwtError, type OperatorClaims, parseDecoratedJwt, type UserNats,
 } from "../auth/jwt/claims.ts";
 import type { ResolverConfig } from "../auth/jwt/operator_mode.ts";
 import { checkPermissionSubjects, PermissionSubjectError } from "../auth/subject_patterns.ts";
@@ -813,12 +813,49 @@ export const resolverPreload: Handler = (m, e) => {
   m.set("resolverPreload", preload, e.keyPos);
 };
 
+/** `resolver_pinned_accounts`: account public keys. */
+export const resolverPinnedAccounts: Handler = (m, e) => {
+  if (e.value.kind !== "string" && e.value.kind !== "array") {
+    m.error(e.keyPos, "error parsing resolver_pinned_accounts: unsupported type");
+    return;
+  }
+  m.set("resolverPinnedAccounts", strings(e.value), e.keyPos);
+};
+
+/** `default_sentinel`: a bearer user JWT (checked with the operators at validation). */
+export const defaultSentinel: Handler = (m, e) => {
+  const v = m.string(e);
+  if (v !== undefined) m.set("defaultSentinel", v, e.keyPos);
+};
+
+/** Go's default sentinel checks: a user JWT that is a bearer token (or a scoped user). */
+function sentinelProblem(jwt: string): string | null {
+  try {
+    const user = decodeClaims<UserNats>(jwt, "user");
+    const n = user.nats;
+    const scopedLooking = n.issuer_account && !n.pub?.allow?.length && !n.pub?.deny?.length &&
+      !n.sub?.allow?.length && !n.sub?.deny?.length;
+    return n.bearer_token === true || scopedLooking ? null
+      : "default sentinel must be a bearer token";
+  } catch (error) {
+    if (!(error instanceof JwtError)) throw error;
+    return "default sentinel JWT not valid";
+  }
+}
+
 /** Go's validateTrustedOperators, on the final options. */
 export function validateOperatorOptions(o: Options,
   at: (...keys: (keyof Options)[]) => Position): ConfigError[] {
-  if (o.trustedOperators.length === 0) return [];
   const fail = (text: string, ...keys: (keyof Options)[]) =>
     [new ConfigError(at(...keys), text)];
+  if (o.trustedOperators.length === 0) {
+    return o.defaultSentinel !== ""
+      ? fail("default sentinel requires operators and accounts", "defaultSentinel") : [];
+  }
+  if (o.defaultSentinel !== "") {
+    const problem = sentinelProblem(o.defaultSentinel);
+    if (problem !== null) return fail(problem, "defaultSentinel");
+  }
   if (o.accountResolver === null) {
     return fail("operators require an account resolver to be configured", "trustedOperators");
   }
@@ -841,6 +878,11 @@ export function validateOperatorOptions(o: Options,
   } else if (systems[0] === "" && o.accountResolver.type === "FULL") {
     return fail("using nats based account resolver - the system account needs to be " +
       "specified in configuration or the operator jwt", "accountResolver");
+  }
+  const badPin = o.resolverPinnedAccounts.find((key) => !isValidPublicAccountKey(key));
+  if (badPin !== undefined) {
+    return fail(`pinned account key ${JSON.stringify(badPin)} is not a valid public account ` +
+      "nkey", "resolverPinnedAccounts");
   }
   return [];
 }

@@ -161,6 +161,8 @@ const POLICY: Record<keyof Options, Policy> = {
   trustedKeys: refuse("trusted_keys"),
   accountResolver: refuse("resolver"),
   resolverPreload: { kind: "keep" },
+  resolverPinnedAccounts: { kind: "keep" },
+  defaultSentinel: refuse("default_sentinel"),
 };
 
 /** Every field's policy, for tests that check the table covers defaultOptions(). */

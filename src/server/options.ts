@@ -171,6 +171,10 @@ export interface Options {
   accountResolver: ResolverConfig | null;
   /** `resolver_preload`: account public key → account JWT. */
   resolverPreload: Record<string, string>;
+  /** `resolver_pinned_accounts`: only these accounts' users may connect (empty = any). */
+  resolverPinnedAccounts: string[];
+  /** `default_sentinel`: a bearer user JWT for clients that present none. */
+  defaultSentinel: string;
 
   // The `jetstream {}` block (src/jetstream); `jetstream` and `storeDir` above come from -js/-sd
   /** max_memory_store in bytes; -1 = default (75% of system memory). */
@@ -289,6 +293,8 @@ export function defaultOptions(): Options {
     trustedKeys: [],
     accountResolver: null,
     resolverPreload: {},
+    resolverPinnedAccounts: [],
+    defaultSentinel: "",
     jetstreamMaxMemoryBytes: -1,
     jetstreamMaxStoreBytes: -1,
     jetstreamSyncIntervalMs: 0,

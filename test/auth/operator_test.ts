@@ -10,7 +10,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { credsAuthenticator, errors } from "@nats-io/nats-core";
 import { createAccount, createOperator, encodeAccount } from "@nats-io/jwt";
 import { RawClient } from "../harness/raw_client.ts";
-import { type RunningServer, startServer } from "../harness/server_process.ts";
+import { isGoServer, type RunningServer, startServer } from "../harness/server_process.ts";
 import {
   activation, nowSec, rawJwtConnect, type TestAccount, TestOperator, type TestUser, userOf,
 } from "./jwt_fixtures.ts";
@@ -188,5 +188,40 @@ ${op.preload(a, b, limited, expiring)}
     const expired = await userOf(a, {}, { exp: nowSec() - 10 });
     const error = await credsClient(server, expired).catch((e) => e);
     expect(error).toBeInstanceOf(errors.AuthorizationError);
+  });
+});
+
+describe("default_sentinel and resolver_pinned_accounts (2.10+/2.11+)", () => {
+  let server: RunningServer | null = null;
+  let a: TestAccount;
+  let b: TestAccount;
+
+  beforeAll(async () => {
+    if (isGoServer()) return; // Go 2.9.10 has neither option
+    const op = await TestOperator.create();
+    a = await op.account("A");
+    b = await op.account("B");
+    const sentinel = await userOf(a, { bearer_token: true, pub: { allow: ["open.>"] },
+      sub: { allow: ["open.>", "_INBOX.>"] } });
+    server = await startServer({ config: `operator: "${op.jwt}"
+resolver: MEMORY
+${op.preload(a, b)}
+default_sentinel: "${sentinel.jwt}"
+resolver_pinned_accounts: [${a.key}]
+` });
+  });
+  afterAll(async () => await server?.stop());
+
+  test("clients without a JWT become the sentinel; unpinned accounts are refused", async () => {
+    if (server === null) return;
+    const anonymous = await connect({ servers: server.url, reconnect: false });
+    const member = await credsClient(server, await userOf(a));
+    const sub = member.subscribe("open.x", { max: 1 });
+    await member.flush();
+    anonymous.publish("open.x", "from the sentinel");
+    for await (const m of sub) expect(m.string()).toBe("from the sentinel");
+    await anonymous.close();
+    await member.close();
+    expect(await rawOutcome(server, await userOf(b))).toBe(AUTH_VIOLATION);
   });
 });

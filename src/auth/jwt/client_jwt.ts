@@ -17,6 +17,7 @@ import {
 } from "../client_auth.ts";
 import { ClientPermissions, CompiledPermissions } from "../permissions.ts";
 import { isRevoked } from "./account_claims.ts";
+import { decodeClaims, JwtError } from "./claims.ts";
 import type { OperatorMode } from "./operator_mode.ts";
 import { authenticateJwtUser, type JwtUser } from "./user_claims.ts";
 
@@ -65,6 +66,17 @@ function armExpiry(deps: ClientAuthDeps, client: ClientConnection, session: Sess
   (session.timer as { unref?: () => void }).unref?.();
 }
 
+function looksLikeUserJwt(jwt: string): boolean {
+  if (jwt === "") return false;
+  try {
+    decodeClaims(jwt, "user");
+    return true;
+  } catch (error) {
+    if (error instanceof JwtError) return false;
+    throw error;
+  }
+}
+
 function authUserOf(user: JwtUser): AuthUser {
   return {
     kind: "nkey", name: user.publicKey, password: "", account: user.account,
@@ -81,6 +93,10 @@ function authUserOf(user: JwtUser): AuthUser {
  */
 export function authenticateJwtClient(deps: ClientAuthDeps, operator: OperatorMode,
   client: ClientConnection, connect: ConnectOptions): Account | null {
+  // Go: a client without a (decodable) user JWT takes the default sentinel, when set.
+  if (operator.defaultSentinel !== "" && !looksLikeUserJwt(connect.jwt)) {
+    connect.jwt = operator.defaultSentinel;
+  }
   const verdict = authenticateJwtUser({
     jwt: connect.jwt, sig: connect.sig, nonce: client.nonce,
     host: client.socket.remoteAddress, connectionType: client.websocket ? "WEBSOCKET" : "STANDARD",

@@ -3,7 +3,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAccount, createOperator, encodeAccount, encodeOperator } from "@nats-io/jwt";
+import {
+  createAccount, createOperator, createUser, encodeAccount, encodeOperator, encodeUser,
+} from "@nats-io/jwt";
 import { ConfigErrors } from "../../config/errors.ts";
 import { type LoadedConfig, loadConfigText } from "../../config/options_from_config.ts";
 import { defaultOptions } from "../../server/options.ts";
@@ -72,6 +74,27 @@ describe("operator and trusted keys", () => {
       .toEqual(['trust key "NOTAKEY" required to be a valid public operator nkey']);
     expect(load(`trusted: ${op.getPublicKey()}`).options.trustedKeys)
       .toEqual([op.getPublicKey()]);
+  });
+});
+
+describe("default_sentinel and resolver_pinned_accounts", () => {
+  test("map, and are checked as Go checks them", async () => {
+    const acc = createAccount();
+    const bearer = await encodeUser("s", createUser(), acc, { bearer_token: true });
+    const signed = await encodeUser("s", createUser(), acc, { pub: { allow: ["x"] } });
+    const base = `operator: "${opJwt}"\nresolver: MEMORY\n`;
+    const o = load(`${base}default_sentinel: "${bearer}"\n` +
+      `resolver_pinned_accounts: [${acc.getPublicKey()}]`).options;
+    expect(o.defaultSentinel).toBe(bearer);
+    expect(o.resolverPinnedAccounts).toEqual([acc.getPublicKey()]);
+    expect(errorsOf(`${base}default_sentinel: "${signed}"`))
+      .toEqual(["default sentinel must be a bearer token"]);
+    expect(errorsOf(`${base}default_sentinel: "nope"`))
+      .toEqual(["default sentinel JWT not valid"]);
+    expect(errorsOf(`default_sentinel: "${bearer}"`))
+      .toEqual(["default sentinel requires operators and accounts"]);
+    expect(errorsOf(`${base}resolver_pinned_accounts: [XYZ]`))
+      .toEqual(['pinned account key "XYZ" is not a valid public account nkey']);
   });
 });
 

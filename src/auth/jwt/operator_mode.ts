@@ -31,6 +31,9 @@ export interface OperatorSettings {
   trustedKeys: readonly string[];
   accountResolver: ResolverConfig | null;
   resolverPreload: Readonly<Record<string, string>>;
+  resolverPinnedAccounts: readonly string[];
+  defaultSentinel: string;
+  systemAccount: string;
 }
 
 export interface OperatorDeps {
@@ -76,6 +79,10 @@ export class OperatorMode implements JwtAccountView {
   readonly trustedKeys: ReadonlySet<string>;
   readonly operators: readonly OperatorClaims[];
   readonly resolver: AccountResolver | null;
+  /** `resolver_pinned_accounts` (with the system account); null = every account. */
+  readonly pinned: ReadonlySet<string> | null;
+  /** `default_sentinel`: the JWT of clients presenting none ("" = none). */
+  readonly defaultSentinel: string;
   /** Operators whose keys may not sign accounts themselves (strict_signing_key_usage). */
   readonly #strict: ReadonlySet<string>;
   readonly #loaded = new Map<string, AccountJwtInfo>();
@@ -88,6 +95,10 @@ export class OperatorMode implements JwtAccountView {
     this.#strict = new Set(this.operators.filter((o) => o.nats.strict_signing_key_usage)
       .flatMap((o) => [o.sub, ...(o.nats.signing_keys ?? [])]));
     this.resolver = newResolver(settings.accountResolver);
+    this.defaultSentinel = settings.defaultSentinel;
+    const system = settings.systemAccount || this.operatorSystemAccount;
+    this.pinned = settings.resolverPinnedAccounts.length === 0 ? null
+      : new Set([...settings.resolverPinnedAccounts, ...(system ? [system] : [])]);
     for (const [key, jwt] of Object.entries(settings.resolverPreload)) {
       this.resolver?.store(key, jwt);
     }

@@ -31,6 +31,8 @@ export interface JwtAccountView {
   /** The account's JWT state, loading it from the resolver when needed. */
   account(publicKey: string): AccountJwtInfo | string;
   isTrustedIssuer(key: string): boolean;
+  /** `resolver_pinned_accounts`; null = every account may connect. */
+  readonly pinned: ReadonlySet<string> | null;
 }
 
 export interface JwtUser {
@@ -177,6 +179,9 @@ export function authenticateJwtUser(request: JwtUserRequest, view: JwtAccountVie
   const claims = decodeUser(request.jwt, nowSec);
   if (typeof claims === "string") return fail(claims);
   const accountKey = claims.nats.issuer_account || claims.iss;
+  if (view.pinned !== null && !view.pinned.has(accountKey)) {
+    return fail(`Account ${accountKey} not listed as operator pinned account`);
+  }
   const account = view.account(accountKey);
   if (typeof account === "string") return fail(`Account JWT lookup error: ${account}`);
   if (!view.isTrustedIssuer(account.issuer)) {

@@ -24,9 +24,10 @@ async function setup(extra: Record<string, unknown> = {}): Promise<void> {
   account = accountJwtInfo(jwt, decodeClaims<AccountClaims["nats"]>(jwt, "account"), false);
 }
 
-const view = (trusted = true): JwtAccountView => ({
+const view = (trusted = true, pinned: string[] | null = null): JwtAccountView => ({
   account: (key) => (key === accountKp.getPublicKey() ? account : "account missing"),
   isTrustedIssuer: () => trusted,
+  pinned: pinned === null ? null : new Set(pinned),
 });
 
 async function request(claims: Partial<User> = {}, options: { issuer?: KeyPair;
@@ -80,6 +81,10 @@ describe("authenticateJwtUser", () => {
       view(), now))).toBe("Connection type not allowed");
     expect(reason(authenticateJwtUser(await request({ src: ["10.1.0.0/16"] }), view(), now)))
       .toBe("Bad src Ip 127.0.0.1");
+    expect(reason(authenticateJwtUser(await request(), view(true, ["AOTHER"]), now)))
+      .toBe(`Account ${accountKp.getPublicKey()} not listed as operator pinned account`);
+    expect(reason(authenticateJwtUser(await request(), view(true,
+      [accountKp.getPublicKey()]), now))).toBe("ok");
   });
 
   test("revoked users, expired accounts and bearer tokens the account disallows", async () => {
