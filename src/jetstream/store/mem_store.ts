@@ -32,6 +32,8 @@ export const MSG_DATA_BYTES_MAX = 64 * 1024 * 1024;
 const NS_PER_SECOND = 1_000_000_000n;
 // A literal next/prev lookup scans this many sequences before walking the subject's list.
 const SHORT_SCAN_SEQS = 256;
+/** Shared by every message stored without headers (never written to). */
+const NO_HEADERS = new Uint8Array(0);
 
 interface MemMsg {
   subject: string;
@@ -99,7 +101,7 @@ export class MemStore implements StreamStore {
   ): StoreResult {
     const ts = this.#clock.nowNs();
     const seq = this.#last + 1;
-    this.#store(subject, hdr ?? new Uint8Array(0), payload, seq, ts, opts.ttl ?? 0, {
+    this.#store(subject, hdr ?? NO_HEADERS, payload, seq, ts, opts.ttl ?? 0, {
       check: true,
       rollup: opts.rollup ?? false,
     });
@@ -109,7 +111,7 @@ export class MemStore implements StreamStore {
   storeRawMsg(msg: RawMsg, opts: { discardNewCheck?: boolean } = {}): void {
     assertCount(msg.seq, "sequence");
     if (msg.seq !== this.#last + 1) throw new StoreError("seq_mismatch", `${msg.seq}`);
-    this.#store(msg.subject, msg.hdr ?? new Uint8Array(0), msg.payload, msg.seq, msg.ts,
+    this.#store(msg.subject, msg.hdr ?? NO_HEADERS, msg.payload, msg.seq, msg.ts,
       msg.ttl ?? 0, { check: opts.discardNewCheck ?? false, rollup: false });
   }
 
@@ -129,7 +131,9 @@ export class MemStore implements StreamStore {
     const size = this.msgSize(subject, hdr.length, payload.length);
     if (o.check) this.#checkDiscardNew(subject, size, o.rollup);
     const msg: MemMsg = {
-      subject, hdr: hdr.slice(), payload: payload.slice(), seq, ts, ttl, size,
+      // Most messages have no headers: they share one empty block instead of a copy each.
+      subject, hdr: hdr.length === 0 ? NO_HEADERS : hdr.slice(), payload: payload.slice(), seq,
+      ts, ttl, size,
       expiry: ttl > 0 ? ts + BigInt(ttl) * NS_PER_SECOND : 0n,
       prev: null, next: null, erased: false,
     };
