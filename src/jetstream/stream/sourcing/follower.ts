@@ -99,7 +99,24 @@ export class Follower {
   retry(): void {
     if (this.#phase === "stopped") return;
     this.#cancel();
+    this.#dropConsumer();
     this.#schedule();
+  }
+
+  /**
+   * Deletes the consumer being replaced, so the next create of the same stable name is not
+   * refused as a different configuration (nats-server 2.14 instead suffixes sourcing consumer
+   * names on the origin side). Fire and forget: a consumer already gone is fine, and one that
+   * stays expires after its inactive threshold.
+   */
+  #dropConsumer(): void {
+    const name = this.consumerName;
+    if (name === "") return;
+    this.consumerName = "";
+    const api = this.origin.external?.api || "$JS.API";
+    const subject = `${api}.CONSUMER.DELETE.${this.origin.name ?? ""}.${name}`;
+    const inbox = `$JSC.R.${randomToken(() => this.#host.random())}`;
+    this.#host.client.publish(subject.replaceAll("..", "."), inbox, null, new Uint8Array(0));
   }
 
   #schedule(): void {
@@ -179,7 +196,7 @@ export class Follower {
     }
     this.error = null;
     this.fails = 0;
-    this.consumerName = resp.name ?? "";
+    this.consumerName = resp.name ?? this.consumerBase;
     if (this.#replySub !== null) this.#host.client.unsubscribe(this.#replySub);
     this.#replySub = null;
     if (this.#timer !== null) this.#host.clock.clearTimer(this.#timer);

@@ -50,6 +50,8 @@ beforeEach(() => {
     requests.push({ subject, reply, hdr: dec(hdr), body: dec(body) }));
   origin.subscribe("$JS.FC.>", (subject, reply, hdr, body) =>
     published.push({ subject, reply, hdr: dec(hdr), body: dec(body) }));
+  origin.subscribe("$JS.API.CONSUMER.DELETE.>", (subject, reply, hdr, body) =>
+    published.push({ subject, reply, hdr: dec(hdr), body: dec(body) }));
   origin.subscribe("stalled.>", (subject, reply, hdr, body) =>
     published.push({ subject, reply, hdr: dec(hdr), body: dec(body) }));
   follower = makeFollower();
@@ -132,6 +134,16 @@ describe("Follower", () => {
     expect(follower.phase).toBe("scheduled");
     clock.advance(2n * S + 100n * MS);
     expect(requests.length).toBe(2);
+  });
+
+  test("a consumer being replaced is deleted first", () => {
+    follower.start();
+    clock.advance(100n * MS);
+    created();
+    follower.retry();
+    expect(published.map((p) => p.subject)).toEqual(["$JS.API.CONSUMER.DELETE.O.JS_MIRROR_x"]);
+    follower.retry();
+    expect(published.length).toBe(1);
   });
 
   test("silence past the health check interval asks for a new consumer", () => {

@@ -101,6 +101,50 @@ describe("mirror", () => {
     expect(allMsgs(bed, "M").map((m) => text(m.payload))).toEqual(["m0", "m1", "m2", "m3"]);
   });
 
+  test("a new consumer replaces a live one at once (no conflict on the stable name)",
+    async () => {
+      bed = await TestBed.start();
+      await createStream(bed, { name: "O", subjects: ["o.>"] });
+      await createStream(bed, { name: "M", mirror: { name: "O" } });
+      const follower = () => bed.jsa.streams.get("M")!.sourcing!.followers[0];
+      await publishN(bed, (i) => `o.${i}`, 2);
+      await until(bed, () => lastSeq(bed, "M") === 2);
+      follower().retry();
+      await publishN(bed, (i) => `o.${i}`, 2, 2);
+      await until(bed, () => lastSeq(bed, "M") === 4);
+      expect(follower().fails).toBe(0);
+      const names = await bed.api("$JS.API.CONSUMER.NAMES.O");
+      expect((names.consumers as string[]).length).toBe(1);
+    });
+
+  test("an origin deleted and recreated is followed again from the mirror's last sequence",
+    async () => {
+      bed = await TestBed.start();
+      await createStream(bed, { name: "O", subjects: ["o.>"] });
+      await createStream(bed, { name: "M", mirror: { name: "O" } });
+      await publishN(bed, (i) => `o.${i}`, 3);
+      await until(bed, () => lastSeq(bed, "M") === 3);
+      await bed.api("$JS.API.STREAM.DELETE.O");
+      await createStream(bed, { name: "O", subjects: ["o.>"] });
+      // The new origin's sequences 1..3 are older than the mirror's: they are not copied.
+      await publishN(bed, (i) => `o.${i}`, 5, 10);
+      await until(bed, () => lastSeq(bed, "M") === 5);
+      expect(allMsgs(bed, "M").map((m) => [m.seq, text(m.payload)]))
+        .toEqual([[1, "m0"], [2, "m1"], [3, "m2"], [4, "m13"], [5, "m14"]]);
+    });
+
+  test("answers the origin consumer's flow control through a large backlog", async () => {
+    bed = await TestBed.start();
+    await createStream(bed, { name: "O", subjects: ["o.>"] });
+    const big = "x".repeat(100 * 1024);
+    for (let i = 0; i < 40; i++) await bed.publish(`o.${i}`, big);
+    const answers = bed.collect("$JS.FC.>");
+    await createStream(bed, { name: "M", mirror: { name: "O" } });
+    await until(bed, () => lastSeq(bed, "M") === 40);
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers[0].hdr).toContain("Nats-Last-Consumer: ");
+  });
+
   test("serves direct gets for its origin once caught up (mirror_direct)", async () => {
     bed = await TestBed.start();
     await createStream(bed, { name: "O", subjects: ["o.>"], allow_direct: true });
