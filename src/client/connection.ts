@@ -80,8 +80,10 @@ export class ClientConnection implements ParserHandler, Flushable {
   lastActivityMs: number;
   rttMs = 0;
 
-  /** Input read but not parsed yet while this producer is stalled. */
+  /** Input read but not parsed yet while this producer is stalled (or auth is pending). */
   #stalledInput: Uint8Array | null = null;
+  /** An auth callout is deciding on the CONNECT (input waits in #stalledInput). */
+  #authPending = false;
   #started = false;
   /** Bound to the no_auth_user by an operation sent before CONNECT. */
   #boundBeforeConnect = false;
@@ -136,11 +138,12 @@ export class ClientConnection implements ParserHandler, Flushable {
   onData(chunk: Uint8Array): void {
     if (this.closed) return;
     const activityBefore = this.inMsgs + this.#subscriptionOps;
-    if (this.#stalledInput !== null) {
+    if (this.#stalledInput !== null || this.#authPending) {
       // Read before the pause took effect: keep it behind what is already waiting.
-      const joined = new Uint8Array(this.#stalledInput.length + chunk.length);
-      joined.set(this.#stalledInput);
-      joined.set(chunk, this.#stalledInput.length);
+      const waiting = this.#stalledInput ?? new Uint8Array(0);
+      const joined = new Uint8Array(waiting.length + chunk.length);
+      joined.set(waiting);
+      joined.set(chunk, waiting.length);
       this.#stalledInput = joined;
       return;
     }
@@ -167,11 +170,20 @@ export class ClientConnection implements ParserHandler, Flushable {
   #consume(chunk: Uint8Array): void {
     let offset = 0;
     while (offset < chunk.length) {
-      const end = Math.min(offset + READ_SLICE_BYTES_MAX, chunk.length);
+      let end = Math.min(offset + READ_SLICE_BYTES_MAX, chunk.length);
+      if (!this.connectReceived) {
+        // Before CONNECT, parse a line at a time: an auth callout may hold what follows.
+        const lineEnd = chunk.indexOf(0x0a, offset);
+        if (lineEnd >= 0 && lineEnd + 1 < end) end = lineEnd + 1;
+      }
       const status = this.parser.parse(offset === 0 && end === chunk.length ? chunk : chunk.subarray(offset, end));
       offset = end;
       if (status !== ParseStatus.ok) {
         this.#onParseFailure(status);
+        return;
+      }
+      if (this.#authPending) {
+        this.#stalledInput = offset < chunk.length ? chunk.slice(offset) : null;
         return;
       }
       if (this.stallGate.requested) {
@@ -244,6 +256,32 @@ export class ClientConnection implements ParserHandler, Flushable {
     this.parser.setLimits({ headersSupported: headers });
     if (!firstConnect) this.#dropSubscriptions();
     const account = this.context.authenticate(this, this.connect);
+    // An auth callout answers later (completeAuthentication); input waits until then.
+    if (this.#authPending) return true;
+    return this.#finishConnect(account, headers);
+  }
+
+  /** True while an auth callout service decides on this connection's CONNECT. */
+  get authPending(): boolean {
+    return this.#authPending;
+  }
+
+  /** The CONNECT's verdict will come later: hold further input (auth callout). */
+  awaitAuthentication(): void {
+    this.#authPending = true;
+    this.socket.pause?.();
+  }
+
+  /** The deferred verdict: null refuses the client; input read meanwhile is parsed now. */
+  completeAuthentication(account: Account | null): void {
+    if (!this.#authPending || this.closed) return;
+    this.#authPending = false;
+    this.socket.resume?.();
+    if (this.#finishConnect(account, this.headersEnabled())) this.#resumeStalledInput();
+    this.context.flushQueue.flushAll();
+  }
+
+  #finishConnect(account: Account | null, headers: boolean): boolean {
     if (this.closed) return false; // refused with its own error (e.g. an account limit)
     if (account === null || this.connect.account !== "" || this.connect.newAccount) {
       this.authViolation();
