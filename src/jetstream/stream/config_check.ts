@@ -24,6 +24,10 @@ import { isValidSubject, subjectIsSubsetOf } from "../../subjects/subject.ts";
 import { isValidAssetName, subjectsCollide } from "../subjects.ts";
 import type { StreamConfig, StreamConfigInput, StreamSource } from "./config.ts";
 import { SubjectTransform, TransformError, validateMapping } from "./subject_transform.ts";
+import {
+  cycleError, durableConsumerError, durableDuplicateError, externalPrefixError,
+} from "./sourcing/config_rules.ts";
+import { goHash, indexName } from "./sourcing/source_header.ts";
 
 /** nats-server's limits on names and texts (JSMaxNameLen and friends). */
 export const STREAM_NAME_BYTES_MAX = 255;
@@ -218,6 +222,8 @@ function checkMirror(cfg: StreamConfig, ctx: CheckContext, pedantic: boolean): A
   if (cfg.allow_atomic) return apiError(JSMirrorWithAtomicPublishErr);
   if (cfg.allow_batched) return apiError(JSMirrorWithBatchPublishErr);
   if (cfg.allow_msg_schedules) return apiError(JSMirrorWithMsgSchedulesErr);
+  const durable = durableConsumerError(m, true);
+  if (durable !== null) return durable;
   const transforms = m.subject_transforms ?? [];
   if ((m.filter_subject ?? "") !== "" && transforms.length !== 0) {
     return apiError(JSMirrorMultipleFiltersNotAllowed);
@@ -272,6 +278,8 @@ function checkSource(src: StreamSource, cfg: StreamConfig, ctx: CheckContext): A
       }
     }
   }
+  const durable = durableConsumerError(src, false);
+  if (durable !== null) return durable;
   if (src.external === undefined) {
     const origin = ctx.streamConfig(src.name ?? "");
     if (origin !== undefined && cfg.max_msg_size > 0 && origin.max_msg_size > 0 &&
@@ -297,14 +305,15 @@ function checkMirrorAndSources(cfg: StreamConfig, ctx: CheckContext, pedantic: b
     const err = checkSource(src, cfg, ctx);
     if (err !== null) return err;
   }
-  return null;
+  const lookup = (name: string) => ctx.streamConfig(name);
+  return durableDuplicateError(sources) ?? externalPrefixError(cfg, lookup) ??
+    cycleError(cfg, lookup);
 }
 
 /** What makes two sources the same source: stream, external api, filter and transforms. */
 function sourceIndexName(src: StreamSource): string {
-  const parts = [src.name ?? "", src.external?.api ?? "", src.filter_subject ?? ""];
-  for (const t of src.subject_transforms ?? []) parts.push(`${t.src ?? ""}>${t.dest ?? ""}`);
-  return parts.join(" ");
+  const iname = indexName(src);
+  return src.consumer === undefined ? iname : `${iname} C=${goHash(src.consumer.name ?? "")}`;
 }
 
 function checkSubjects(cfg: StreamConfig): ApiError | null {
