@@ -119,6 +119,7 @@ export function mirrorSkipTo(state: IngestState, seq: number): boolean {
 export function ingestMirrored(
   state: IngestState, msg: SourcedMsg & { seq: number; ts: bigint }, resources: ResourceCheck,
 ): IngestResult {
+  if (state.config.sealed) return fail(apiError(JSStreamSealedErr));
   const limit = sizeError(state, msg, resources);
   if (limit !== null) return fail(limit);
   if (state.store.fastState().lastSeq !== msg.seq - 1) {
