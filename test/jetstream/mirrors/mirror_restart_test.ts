@@ -48,9 +48,12 @@ test("100k: mirror and source survive SIGKILL and SIGTERM mid-way, no gap, no du
     await round(dir, async (nc) => {
       const jsm = await jetstreamManager(nc);
       await jsm.streams.add({ name: "O", subjects: ["o.>"] });
+      expect(await publishMany(nc, HALF_MSGS, message)).toBe(HALF_MSGS);
+      // The copies start with 50k to catch up on: the kill lands while they copy.
       await jsm.streams.add({ name: "M", mirror: { name: "O" } });
       await jsm.streams.add({ name: "S", sources: [{ name: "O" }] });
-      expect(await publishMany(nc, HALF_MSGS, message)).toBe(HALF_MSGS);
+      const m = await waitForInfo(jsm, "M", (i) => i.state.last_seq > 0);
+      if (process.env.DEBUG_MIRRORS) console.log(`killed with M at ${m.state.last_seq}`);
     }, "SIGKILL");
     await round(dir, async (nc) => {
       expect(await publishMany(nc, HALF_MSGS, message, HALF_MSGS)).toBe(HALF_MSGS);
