@@ -10,13 +10,14 @@
 import type { Subscription } from "../../../client/subscription.ts";
 import type { InternalClient } from "../../../server/internal_client.ts";
 import type { ApiErrorJson } from "./info.ts";
-import { type AckReplyInfo, parseAckReply } from "../../consumer/core/ack_subject.ts";
+import type { AckReplyInfo } from "../../consumer/core/ack_subject.ts";
 import type { Clock, TimerId } from "../../store/mod.ts";
 import type { StreamSource } from "../config.ts";
 import { HDR, HeaderView } from "../headers.ts";
 import {
   consumerCreateRequest, deliverSubject, randomToken, type StartAt,
 } from "./consumer_request.ts";
+import { parseDeliveryReply } from "./delivery_reply.ts";
 import { CREATE_WAIT_NS, HEALTH_CHECK_NS, retryDelayNs } from "./retry.ts";
 
 const encoder = new TextEncoder();
@@ -224,7 +225,7 @@ export class Follower {
     if (this.#phase !== "active" && this.#phase !== "requesting") return;
     this.lastActiveNs = this.#host.clock.nowNs();
     if (hdr !== null && payload.length === 0 && isControl(hdr)) return this.#onControl(reply, hdr);
-    const info = parseAckReply(reply);
+    const info = parseDeliveryReply(reply);
     if (info === null) return;
     if (!this.#host.deliver(subject, hdr, payload, reply, info)) this.retry();
   };

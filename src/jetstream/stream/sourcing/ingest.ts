@@ -122,7 +122,7 @@ export function ingestMirrored(
   if (state.config.sealed) return fail(apiError(JSStreamSealedErr));
   const limit = sizeError(state, msg, resources);
   if (limit !== null) return fail(limit);
-  if (state.store.fastState().lastSeq !== msg.seq - 1) {
+  if (state.lastSeq !== msg.seq - 1 && state.store.fastState().lastSeq !== msg.seq - 1) {
     return fail(apiError(JSStreamStoreFailedF, { err: "last sequence mismatch" }));
   }
   const headers = msg.hdr !== null && msg.hdr.length > 0 ? new HeaderView(msg.hdr) : null;

@@ -15,6 +15,9 @@ const dropped = (line: string) =>
 
 /** `hdr` (may be null) without the dropped headers, with `Nats-Stream-Source: value` last. */
 export function withSourceHeader(hdr: Uint8Array | null, value: string): Uint8Array {
+  if (hdr === null || hdr.length <= 4) {
+    return encoder.encode(`${VERSION_LINE}\r\nNats-Stream-Source: ${value}\r\n\r\n`);
+  }
   let head = `${VERSION_LINE}\r\n`;
   if (hdr !== null && hdr.length > 4) {
     const lines = decoder.decode(hdr).split("\r\n");

@@ -22,9 +22,7 @@ import { Follower, type FollowerHost } from "./follower.ts";
 import { sourceInfoJson } from "./info.ts";
 import { mirrorSkipTo, type SourcedMsg } from "./ingest.ts";
 import { withSourceHeader } from "./source_headers_edit.ts";
-import {
-  goHash, headerStreamToken, indexName, parseSourceHeader, sourceHeaderValue,
-} from "./source_header.ts";
+import { goHash, headerStreamToken, indexName, parseSourceHeader } from "./source_header.ts";
 import { SyncTracker } from "./tracker.ts";
 
 /** Mirror direct gets start once the mirror is this close to its origin (dgetCaughtUpThresh). */
@@ -49,12 +47,23 @@ export interface SourcingHost {
 class Origin {
   readonly tracker: SyncTracker;
   readonly transforms: SubjectTransform[];
+  /** `Nats-Stream-Source` around the sequence: "<stream> " and " <filters> <dests> ". */
+  readonly #headerHead: string;
+  readonly #headerMid: string;
   follower!: Follower;
 
   constructor(readonly src: StreamSource, readonly iname: string, mirror: boolean, sseq: number) {
     this.tracker = new SyncTracker(mirror, sseq);
+    const [stream, filters, dests] = iname.split(" ");
+    this.#headerHead = `${stream} `;
+    this.#headerMid = ` ${filters} ${dests} `;
     this.transforms = (src.subject_transforms ?? []).filter((t) => (t.dest ?? "") !== "")
       .map((t) => SubjectTransform.compile(t.src || ">", t.dest ?? ""));
+  }
+
+  /** The header value for origin sequence `seq` of a message on `original` (source_header.ts). */
+  header(seq: number, original: string): string {
+    return this.#headerHead + seq + this.#headerMid + original;
   }
 
   transform(subject: string): string {
@@ -240,7 +249,8 @@ export class StreamSourcing {
     if (verdict.kind === "ignore") return true;
     if (verdict.kind === "retry") return false;
     const state = this.#host.state;
-    if (state.store.fastState().lastSeq < info.streamSeq - 1) mirrorSkipTo(state, info.streamSeq);
+    // The stream's lastSeq follows every store write: no store call per message.
+    if (state.lastSeq < info.streamSeq - 1) mirrorSkipTo(state, info.streamSeq);
     const result = this.#host.storeMirrored({ subject: o.transform(subject), hdr, payload,
       seq: info.streamSeq, ts: info.tsNs });
     if (result.kind === "error") {
@@ -260,7 +270,7 @@ export class StreamSourcing {
     const verdict = t.onDelivery(info);
     if (verdict.kind === "ignore") return true;
     if (verdict.kind === "retry") return false;
-    const header = sourceHeaderValue(o.iname, info.streamSeq, subject);
+    const header = o.header(info.streamSeq, subject);
     const result = this.#host.storeSourced({ subject: o.transform(subject),
       hdr: withSourceHeader(hdr, header), payload });
     if (result.kind === "error") {
