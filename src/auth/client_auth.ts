@@ -16,6 +16,10 @@ import type { Authenticator, AuthUser } from "./authenticator.ts";
 import { ClientPermissions } from "./permissions.ts";
 import type { OperatorMode } from "./jwt/operator_mode.ts";
 import { authenticateJwtClient, reauthorizeJwtClients } from "./jwt/client_jwt.ts";
+import type { AuthCallout } from "./callout/callout.ts";
+import {
+  calloutDecides, denyCalloutSubject, isCalloutClient, startCallout,
+} from "./callout/client_callout.ts";
 
 export interface ClientAuthDeps {
   readonly authenticator: Authenticator;
@@ -29,6 +33,10 @@ export interface ClientAuthDeps {
   readonly clock: { nowMs(): number };
   /** Operator mode: clients authenticate with user JWTs (auth/jwt/). */
   readonly operator?: OperatorMode | null;
+  /** `auth_callout`: a service decides on clients other than its auth users. */
+  readonly callout?: AuthCallout | null;
+  /** A deferred (callout) verdict arrived: report it and complete the CONNECT. */
+  calloutDone?(client: ClientConnection, account: Account | null): void;
 }
 
 /** Go's getAuthUser: how logs name a client's identity, never showing a secret. */
@@ -61,6 +69,14 @@ export function authenticateClient(
       user: connect.user, pass: connect.pass, authToken: connect.authToken, nkey: connect.nkey,
       sig: connect.sig, nonce: client.nonce, connectionType,
     });
+  const callout = deps.callout ?? null;
+  if (callout !== null && certificateIdentities === null && !isCalloutClient(client) &&
+    calloutDecides(callout, verdict, verdict.ok ? verdict.user?.account || "$G" : "$G",
+      connect)) {
+    startCallout(deps, callout, client, connect, deps.calloutDone?.bind(deps) ??
+      ((c, account) => c.completeAuthentication(account)));
+    return null;
+  }
   if (!verdict.ok) {
     deps.log.debug(`${clientLabel(client)} - ${verdict.reason}`);
     return null;
@@ -80,8 +96,12 @@ export function authenticateClient(
   if (user?.kind === "user") connect.user = user.name;
   if (user?.kind === "nkey") connect.nkey = user.name;
   client.authUser = user;
-  client.permissions = user?.permissions != null
-    ? new ClientPermissions(user.permissions, deps.clock) : null;
+  let permissions = user?.permissions ?? null;
+  if (callout !== null && account.name === callout.deps.config.account) {
+    permissions = denyCalloutSubject(permissions);
+  }
+  client.permissions = permissions !== null ? new ClientPermissions(permissions, deps.clock)
+    : null;
   return account;
 }
 
@@ -139,7 +159,7 @@ export function reauthorizeClients(deps: ClientAuthDeps,
     return;
   }
   for (const client of [...clients]) {
-    if (client.closed || !client.connectReceived) continue;
+    if (client.closed || !client.connectReceived || isCalloutClient(client)) continue;
     if (movedAccount(deps, client)) {
       client.close(ClosedReason.clientClosed);
       continue;

@@ -90,6 +90,11 @@ export function isValidPublicAccountKey(text: string): boolean {
   return isValidPublicKeyOf(text, NkeyPrefix.account);
 }
 
+/** Go's nkeys.IsValidPublicCurveKey (xkeys, "X…"). */
+export function isValidPublicCurveKey(text: string): boolean {
+  return isValidPublicKeyOf(text, NkeyPrefix.curve);
+}
+
 /** Go's nkeys.IsValidPublicOperatorKey. */
 export function isValidPublicOperatorKey(text: string): boolean {
   return isValidPublicKeyOf(text, NkeyPrefix.operator);

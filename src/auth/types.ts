@@ -57,3 +57,17 @@ export interface NkeyUserConfig extends UserCommon {
   /** The user's public nkey ("U…"). */
   nkey: string;
 }
+
+/** `authorization { auth_callout {} }`: delegate authentication to a service (Go 2.10+). */
+export interface AuthCalloutConfig {
+  /** The account public key that signs the service's responses and the users they carry. */
+  issuer: string;
+  /** The account the service listens in (`$SYS.REQ.USER.AUTH`); "$G" by default. */
+  account: string;
+  /** Users (names or nkeys) that authenticate normally: the service's own connections. */
+  authUsers: string[];
+  /** Curve public key to encrypt requests for ("" = plain JWTs). */
+  xkey: string;
+  /** Accounts whose users are delegated; empty = every account. */
+  allowedAccounts: string[];
+}

@@ -14,7 +14,7 @@ import { linkAccounts } from "../accounts/links.ts";
 import { mappingProblem } from "../accounts/mappings.ts";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import {
-  isValidPublicAccountKey, isValidPublicOperatorKey, isValidPublicUserKey,
+  isValidPublicAccountKey, isValidPublicCurveKey, isValidPublicOperatorKey, isValidPublicUserKey,
 } from "../auth/nkeys.ts";
 import {
   decodeClaims, JWT_PREFIX, JwtError, type OperatorClaims, parseDecoratedJwt, type UserNats,
@@ -22,7 +22,7 @@ import {
 import type { ResolverConfig } from "../auth/jwt/operator_mode.ts";
 import { checkPermissionSubjects, PermissionSubjectError } from "../auth/subject_patterns.ts";
 import {
-  CONNECTION_TYPES, type ConnectionType, type NkeyUserConfig, type PermissionsConfig,
+  type AuthCalloutConfig, CONNECTION_TYPES, type ConnectionType, type NkeyUserConfig, type PermissionsConfig,
   RESPONSE_PERMISSION_DEFAULTS, type SubjectPermissionConfig, type UserConfig,
 } from "../auth/types.ts";
 import type { Options } from "../server/options.ts";
@@ -289,12 +289,53 @@ function readAuthorization(m: Mapper, block: MapNode, path: string): Authorizati
     else if (k === "users") auth.users = parseUsers(m, child, `${path}.${key}`);
     else if (["default_permission", "default_permissions", "permissions"].includes(k)) {
       auth.defaults = parsePermissions(m, child) ?? null;
+    } else if (k === "auth_callout" || k === "auth_hook") {
+      const callout = parseAuthCallout(m, child);
+      if (callout !== null) m.set("authCallout", callout, child.keyPos);
     } else {
-      const canonical = k === "auth_hook" ? "auth_callout" : k;
-      m.notAvailable(`authorization.${canonical}`, child.keyPos);
+      m.notAvailable(`authorization.${k}`, child.keyPos);
     }
   }
   return auth;
+}
+
+/** Go's parseAuthCallout (the schema checked the value types). */
+function parseAuthCallout(m: Mapper, e: ConfigEntry): AuthCalloutConfig | null {
+  if (e.value.kind !== "map") return null;
+  const callout: AuthCalloutConfig = { issuer: "", account: "", authUsers: [], xkey: "",
+    allowedAccounts: [] };
+  for (const [key, child] of e.value.entries) {
+    const k = key.toLowerCase();
+    const v = child.value;
+    const text = v.kind === "string" ? v.value : "";
+    if (k === "issuer") {
+      if (!isValidPublicAccountKey(text)) {
+        m.error(child.keyPos, "Expected callout user to be a valid public account nkey, got " +
+          JSON.stringify(text));
+        return null;
+      }
+      callout.issuer = text;
+    } else if (k === "account" || k === "acc") callout.account = text;
+    else if (k === "auth_users" || k === "users") callout.authUsers = strings(v);
+    else if (k === "xkey" || k === "key") {
+      if (!isValidPublicCurveKey(text)) {
+        m.error(child.keyPos, "Expected callout xkey to be a valid public xkey, got " +
+          JSON.stringify(text));
+        return null;
+      }
+      callout.xkey = text;
+    } else if (k === "allowed_accounts") callout.allowedAccounts = strings(v);
+  }
+  if (callout.account === "") callout.account = RESERVED_ACCOUNT;
+  if (callout.issuer === "") {
+    m.error(e.keyPos, "Authorization callouts require an issuer to be specified");
+    return null;
+  }
+  if (callout.authUsers.length === 0) {
+    m.error(e.keyPos, "Authorization callouts require authorized users to be specified");
+    return null;
+  }
+  return callout;
 }
 
 /** The top-level `authorization {}` block (Go's parseAuthorization and its caller). */
@@ -639,6 +680,16 @@ export function validateAuthOptions(o: Options,
   at: (...keys: (keyof Options)[]) => Position = () => NO_POSITION): ConfigError[] {
   const operatorErrors = validateOperatorOptions(o, at);
   if (operatorErrors.length > 0) return operatorErrors;
+  const missing = o.authCallout?.allowedAccounts.find((name) =>
+    !o.accounts.some((a) => a.name === name));
+  if (missing !== undefined) {
+    return [new ConfigError(NO_POSITION, `auth_callout allowed account ${JSON.stringify(
+      missing)} not found in configured accounts`)];
+  }
+  if (o.authCallout !== null && o.trustedOperators.length > 0) {
+    return [new ConfigError(at("authCallout"),
+      "operators do not allow authorization callouts to be configured directly")];
+  }
   const sys = o.systemAccount;
   const operatorMode = o.trustedOperators.length > 0 || o.trustedKeys.length > 0;
   if (sys !== "" && sys !== SYSTEM_ACCOUNT && !operatorMode &&

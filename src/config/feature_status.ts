@@ -7,7 +7,6 @@
  */
 
 export const FEATURE_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
-  ["authorization.auth_callout", "auth callout"],
   ["authorization.nkey", "nkey authentication"],
   ["authorization.account", "accounts"],
   ["authorization.proxy_required", "trusted proxies"],

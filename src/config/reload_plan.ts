@@ -163,6 +163,7 @@ const POLICY: Record<keyof Options, Policy> = {
   resolverPreload: { kind: "keep" },
   resolverPinnedAccounts: { kind: "keep" },
   defaultSentinel: refuse("default_sentinel"),
+  authCallout: refuse("authorization.auth_callout"),
 };
 
 /** Every field's policy, for tests that check the table covers defaultOptions(). */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { AccountConfig, MappingConfig } from "../accounts/types.ts";
-import type { NkeyUserConfig, UserConfig } from "../auth/types.ts";
+import type { AuthCalloutConfig, NkeyUserConfig, UserConfig } from "../auth/types.ts";
 import type { ResolverConfig } from "../auth/jwt/operator_mode.ts";
 
 /** Limits and defaults as nats-server defines them (server/const.go, server/opts.go). */
@@ -175,6 +175,8 @@ export interface Options {
   resolverPinnedAccounts: string[];
   /** `default_sentinel`: a bearer user JWT for clients that present none. */
   defaultSentinel: string;
+  /** `authorization { auth_callout }`: delegated authentication; null = none. */
+  authCallout: AuthCalloutConfig | null;
 
   // The `jetstream {}` block (src/jetstream); `jetstream` and `storeDir` above come from -js/-sd
   /** max_memory_store in bytes; -1 = default (75% of system memory). */
@@ -295,6 +297,7 @@ export function defaultOptions(): Options {
     resolverPreload: {},
     resolverPinnedAccounts: [],
     defaultSentinel: "",
+    authCallout: null,
     jetstreamMaxMemoryBytes: -1,
     jetstreamMaxStoreBytes: -1,
     jetstreamSyncIntervalMs: 0,

@@ -27,7 +27,8 @@ import { FlushQueue } from "../client/flush_queue.ts";
 import { ClosedReason, ERR } from "../protocol/errors.ts";
 import { errLine, infoLine } from "../protocol/encoder.ts";
 import type { PubArgs } from "../protocol/parser.ts";
-import { newServerId } from "../util/nkey_id.ts";
+import { createServer as createServerKeys } from "@nats-io/jwt";
+import { AuthCallout } from "../auth/callout/callout.ts";
 import { routeMessage } from "./delivery.ts";
 import { InternalClient, type InternalKind } from "./internal_client.ts";
 import {
@@ -60,7 +61,9 @@ const LAME_DUCK_CLOSE_INTERVAL_MS_MAX = 1000;
 const monotonicClock: Clock = { nowMs: () => performance.now() };
 
 export class Server implements ClientContext {
-  readonly id = newServerId();
+  /** The server's nkey pair: its public key is the server id; it signs callout requests. */
+  readonly #keys = createServerKeys();
+  readonly id = this.#keys.getPublicKey();
   readonly name: string;
   readonly flushQueue = new FlushQueue();
   readonly stats = new TrafficStats();
@@ -100,6 +103,8 @@ export class Server implements ClientContext {
   #wsAuthenticator: Authenticator | null = null;
   /** Operator mode: trusted operators, the account resolver and the JWT accounts. */
   #operator: OperatorMode | null = null;
+  /** `authorization { auth_callout }`: the service that decides on clients. */
+  #callout: AuthCallout | null = null;
 
   constructor(
     public options: Options, readonly log: Logger, hooks: { rebuildOptions?: () => Built } = {},
@@ -115,6 +120,7 @@ export class Server implements ClientContext {
     this.#authenticator = new Authenticator(options);
     this.#wsAuthenticator = websocketAuthenticator(options);
     if (operatorModeOn(options)) this.#operator = this.#startOperatorMode();
+    if (options.authCallout !== null) this.#callout = this.#newCallout(options.authCallout);
     if (!options.noSystemAccount) {
       const name = options.systemAccount || this.#operator?.operatorSystemAccount ||
         SYSTEM_ACCOUNT_NAME;
@@ -257,7 +263,7 @@ export class Server implements ClientContext {
       this.#withCookieCredentials(client, connect), this.#mappedIdentities(client));
     if (account !== null) {
       this.system?.connected(client, account.name);
-    } else if (!client.closed) {
+    } else if (!client.closed && !client.authPending) {
       this.system?.authFailed(client, client.account ?? this.globalAccount,
         ClosedReason.authenticationFailure);
     }
@@ -276,6 +282,29 @@ export class Server implements ClientContext {
     });
     this.system.start();
     if (this.#operator !== null) this.#startClaimsServices(this.#operator, account, monitor);
+  }
+
+  #newCallout(config: NonNullable<Options["authCallout"]>): AuthCallout {
+    const callout = new AuthCallout({
+      config, serverKeys: this.#keys, log: this.log, nowMs: () => Date.now(),
+      server: () => ({ name: this.name, host: this.options.host, id: this.id,
+        version: NATS_SERVER_VERSION, tags: this.options.serverTags }),
+      accountNamed: (name) => this.accounts.get(name) ?? null,
+      internalClient: (account) => this.createInternalClient(account, "System"),
+      authTimeoutMs: () => this.options.authTimeoutMs,
+    });
+    callout.checkSetup(new Set([...this.options.users.map((u) => u.username),
+      ...this.options.nkeys.map((n) => n.nkey)]));
+    return callout;
+  }
+
+  /** A callout verdict arrived: events as for any CONNECT, then the client goes on. */
+  #calloutDone(client: ClientConnection, account: Account | null): void {
+    if (account !== null) this.system?.connected(client, account.name);
+    else if (!client.closed) {
+      this.system?.authFailed(client, this.globalAccount, ClosedReason.authenticationFailure);
+    }
+    client.completeAuthentication(account);
   }
 
   /** Operator mode: accounts come from the resolver as they are first used. */
@@ -358,6 +387,8 @@ export class Server implements ClientContext {
       log: this.log,
       clock: this.clock,
       operator: this.#operator,
+      callout: this.#callout,
+      calloutDone: (c, account) => this.#calloutDone(c, account),
     };
   }
 

@@ -130,6 +130,7 @@ const KIND_ISSUERS: Record<string, readonly Prefix[]> = {
   account: [NkeyPrefix.operator],
   user: [NkeyPrefix.account],
   activation: [NkeyPrefix.account],
+  authorization_response: [NkeyPrefix.account],
   generic: [NkeyPrefix.operator, NkeyPrefix.account],
 };
 

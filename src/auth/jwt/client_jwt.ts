@@ -28,7 +28,8 @@ export const JWT_ERR = {
 } as const;
 
 interface Session {
-  user: JwtUser;
+  /** Null for auth callout users (only their expiry is kept). */
+  user: JwtUser | null;
   timer: ReturnType<typeof setTimeout> | null;
 }
 
@@ -58,8 +59,15 @@ function closeWith(client: ClientConnection, text: string, reason: ClosedReason,
   client.close(reason);
 }
 
-function armExpiry(deps: ClientAuthDeps, client: ClientConnection, session: Session): void {
-  const ms = session.user.expiresInMs;
+/**
+ * Closes `client` with `User Authentication Expired` after `ms` (null: never), replacing any
+ * earlier timer; `user` is the JWT user it authenticated as (null for callout users).
+ */
+export function setAuthExpiry(deps: ClientAuthDeps, client: ClientConnection,
+  user: JwtUser | null, ms: number | null): void {
+  forgetJwtClient(client);
+  const session: Session = { user, timer: null };
+  sessions.set(client, session);
   if (ms === null) return;
   session.timer = setTimeout(() => closeWith(client, JWT_ERR.userExpired,
     ClosedReason.authenticationExpired, deps), ms);
@@ -119,10 +127,7 @@ export function authenticateJwtClient(deps: ClientAuthDeps, operator: OperatorMo
   client.authUser = authUser;
   client.permissions = authUser.permissions !== null
     ? new ClientPermissions(authUser.permissions, deps.clock) : null;
-  forgetJwtClient(client);
-  const session: Session = { user, timer: null };
-  sessions.set(client, session);
-  armExpiry(deps, client, session);
+  setAuthExpiry(deps, client, user, user.expiresInMs);
   return account;
 }
 
