@@ -205,6 +205,25 @@ describe("sources", () => {
     expect(payloads).toEqual(Array.from({ length: 15 }, (_, i) => `m${i}`));
   });
 
+  test("opt_start_seq and opt_start_time choose the first origin message", async () => {
+    bed = await TestBed.start();
+    await createStream(bed, { name: "A", subjects: ["a.>"] });
+    await publishN(bed, (i) => `a.${i}`, 3);
+    bed.clock.advance(60_000_000_000n);
+    const since = bed.clock.nowNs();
+    await publishN(bed, (i) => `a.${i}`, 3, 3);
+    await createStream(bed, { name: "S", sources: [{ name: "A", opt_start_seq: 5 }] });
+    await createStream(bed, { name: "T", sources: [{ name: "A",
+      opt_start_time: new Date(Number(since / 1_000_000n)).toISOString() }] });
+    await createStream(bed, { name: "M", mirror: { name: "A",
+      opt_start_time: new Date(Number(since / 1_000_000n)).toISOString() } });
+    await until(bed, () => msgCount(bed, "S") === 2 && msgCount(bed, "T") === 3 &&
+      msgCount(bed, "M") === 3);
+    expect(allMsgs(bed, "S").map((m) => text(m.payload))).toEqual(["m4", "m5"]);
+    expect(allMsgs(bed, "T").map((m) => text(m.payload))).toEqual(["m3", "m4", "m5"]);
+    expect(allMsgs(bed, "M").map((m) => m.seq)).toEqual([4, 5, 6]);
+  });
+
   test("drops duplicates by Nats-Msg-Id across origins (explicit window)", async () => {
     bed = await TestBed.start();
     await createStream(bed, { name: "A", subjects: ["a.>"] });
