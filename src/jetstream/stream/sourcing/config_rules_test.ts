@@ -23,7 +23,7 @@ function add(input: StreamConfigInput): void {
 }
 
 describe("mirror and source rules (checkStreamCfg)", () => {
-  test("durable sourcing consumers: valid name, literal deliver subject, no start or filter", () => {
+  test("durable sourcing consumers: valid name, literal deliver subject, no start/filter", () => {
     expect(check({ name: "M", mirror: { name: "O", consumer: { name: "a.b" } } }).err_code)
       .toBe(10213);
     expect(check({ name: "S", sources: [{ name: "O", consumer: { name: "C",
