@@ -89,6 +89,22 @@ describe("cross-account", () => {
       origin.filter((m) => m.subject === "o.1").map((m) => m.payload));
   }, 30_000);
 
+  test("a push consumer's deliveries reach the importer showing the stream subject", async () => {
+    dir = mkdtempSync(join(tmpdir(), "natsd-xacc-"));
+    const s = await start(accountsConfig(dir));
+    const a = await user(s, "a");
+    const b = await user(s, "b");
+    const sub = b.subscribe("deliver.b.plain", { max: 2 });
+    await b.flush();
+    const jsmA = await jetstreamManager(a);
+    await jsmA.streams.add({ name: "O", subjects: ["o.>"] });
+    await publishMany(a, 2, (i) => ({ subject: `o.${i}`, payload: `p${i}` }));
+    await jsmA.consumers.add("O", { deliver_subject: "deliver.b.plain", ack_policy: "none" });
+    const got: string[] = [];
+    for await (const m of sub) got.push(`${m.subject} ${m.string()} ${m.reply?.split(".")[2]}`);
+    expect(got).toEqual(["o.0 p0 O", "o.1 p1 O"]);
+  });
+
   test("without the API import the source reports no progress and stores nothing", async () => {
     dir = mkdtempSync(join(tmpdir(), "natsd-xacc-"));
     const s = await start(accountsConfig(dir, false));
