@@ -87,7 +87,8 @@ export class Follower {
   /** Starts following (after the scheduling delay nats-server also applies). */
   start(): void {
     if (this.#phase !== "idle") return;
-    this.#schedule();
+    // nats-server asks for a mirror's consumer at once, a source's after the jitter.
+    this.#schedule(this.kind === "mirror" ? 0n : null);
   }
 
   /** Stops for good: unsubscribes, cancels timers. */
@@ -120,10 +121,10 @@ export class Follower {
     this.#host.client.publish(subject.replaceAll("..", "."), inbox, null, new Uint8Array(0));
   }
 
-  #schedule(): void {
+  #schedule(delayNs: bigint | null = null): void {
     const clock = this.#host.clock;
-    const delay = retryDelayNs({ nowNs: clock.nowNs(), lastRequestNs: this.#lastRequestNs,
-      fails: this.fails, random: this.#host.random() });
+    const delay = delayNs ?? retryDelayNs({ nowNs: clock.nowNs(),
+      lastRequestNs: this.#lastRequestNs, fails: this.fails, random: this.#host.random() });
     this.#phase = "scheduled";
     this.#timer = clock.setTimer(clock.nowNs() + delay, () => {
       this.#timer = null;

@@ -21,7 +21,7 @@ let delivered: { subject: string; seq: number }[];
 let tracker: SyncTracker;
 let follower: Follower;
 
-function makeFollower(): Follower {
+function makeFollower(kind: "mirror" | "source" = "source"): Follower {
   const client = new InternalClient(1, account, InternalKind.jetstream);
   const host: FollowerHost = {
     client, clock, stream: "M", account: "$G", domain: "", random: () => 0,
@@ -35,7 +35,7 @@ function makeFollower(): Follower {
     missedDeliveries: (last) => tracker.heartbeatMissedDeliveries(last),
     position: () => ({ dseq: tracker.dseq, sseq: tracker.sseq }),
   };
-  return new Follower(host, "mirror", { name: "O" }, "JS_MIRROR_x");
+  return new Follower(host, kind, { name: "O" }, "JS_MIRROR_x");
 }
 
 beforeEach(() => {
@@ -69,6 +69,15 @@ const control = (hdr: string, reply = "") =>
     new Uint8Array(0));
 
 describe("Follower", () => {
+  test("a mirror asks at once (on the next timer turn), a source after the jitter", () => {
+    const mirror = makeFollower("mirror");
+    mirror.start();
+    expect(requests.length).toBe(0);
+    clock.advance(0n);
+    expect(requests.length).toBe(1);
+    mirror.stop();
+  });
+
   test("asks after the jitter, with the API level header, and follows deliveries", () => {
     follower.start();
     clock.advance(99n * MS);
