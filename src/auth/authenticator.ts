@@ -39,6 +39,8 @@ export interface AuthUser {
   readonly connectionTypes: ReadonlySet<ConnectionType> | null;
   /** True when the permissions are the default ones (reload may update them). */
   readonly defaultPermissions: boolean;
+  /** Only through a trusted proxy (`proxy_required`). */
+  readonly proxyRequired?: boolean;
 }
 
 /** What a client presented. */
@@ -67,6 +69,7 @@ function compileUser(kind: "user" | "nkey", name: string, password: string,
     permissions: config.permissions === null ? null : new CompiledPermissions(config.permissions),
     connectionTypes: types.length === 0 ? null : new Set(types),
     defaultPermissions: config.defaultPermissions,
+    proxyRequired: config.proxyRequired === true,
   };
 }
 

@@ -14,6 +14,7 @@ import { ClosedReason, ERR } from "../protocol/errors.ts";
 import { errLine } from "../protocol/encoder.ts";
 import type { Authenticator, AuthUser } from "./authenticator.ts";
 import { ClientPermissions } from "./permissions.ts";
+import { checkProxy } from "./proxies.ts";
 import type { OperatorMode } from "./jwt/operator_mode.ts";
 import { authenticateJwtClient, reauthorizeJwtClients } from "./jwt/client_jwt.ts";
 import type { AuthCallout } from "./callout/callout.ts";
@@ -26,7 +27,11 @@ export interface ClientAuthDeps {
   readonly globalAccount: Account;
   accountNamed(name: string): Account | null;
   /** Server limits the account's limits combine with. */
-  readonly options: { readonly maxPayloadBytes: number; readonly maxSubscriptions: number };
+  readonly options: {
+    readonly maxPayloadBytes: number; readonly maxSubscriptions: number;
+    /** Trusted proxy keys, and whether the single user/token needs a proxy. */
+    readonly proxiesTrusted?: readonly string[]; readonly proxyRequired?: boolean;
+  };
   readonly log: {
     debug(message: string): void; info(message: string): void; error(message: string): void;
   };
@@ -62,7 +67,15 @@ export function authenticateClient(
   certificateIdentities: readonly string[] | null = null,
 ): Account | null {
   const connectionType = client.websocket ? "WEBSOCKET" : "STANDARD";
-  if (deps.operator) return authenticateJwtClient(deps, deps.operator, client, connect);
+  const proxy = checkProxy(deps.options.proxiesTrusted ?? [], client.nonce, connect.proxySig);
+  if (proxy.proxied && !proxy.trusted) {
+    deps.log.debug(`${clientLabel(client)} - ${proxy.reason}`);
+    client.authError = ClosedReason.proxyNotTrusted;
+    return null;
+  }
+  if (deps.operator) {
+    return authenticateJwtClient(deps, deps.operator, client, connect, proxy.trusted);
+  }
   const verdict = certificateIdentities !== null
     ? deps.authenticator.authenticateCertificate(certificateIdentities, connectionType)
     : deps.authenticator.authenticate({
@@ -82,6 +95,13 @@ export function authenticateClient(
     return null;
   }
   const user = verdict.user;
+  const proxyRequired = user !== null ? user.proxyRequired === true
+    : deps.options.proxyRequired === true;
+  if (proxyRequired && !proxy.trusted) {
+    deps.log.debug(`${clientLabel(client)} - proxy connection required`);
+    client.authError = ClosedReason.proxyRequired;
+    return null;
+  }
   const account = accountOf(deps, user);
   if (account === null) return null;
   if (client.account !== account && account.connectionsFull) {

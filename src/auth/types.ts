@@ -45,6 +45,8 @@ interface UserCommon {
   account: string;
   /** Empty means every connection type. */
   allowedConnectionTypes: ConnectionType[];
+  /** Only through a trusted proxy (`proxy_required`, nats-server 2.12+). */
+  proxyRequired?: boolean;
 }
 
 export interface UserConfig extends UserCommon {

@@ -14,6 +14,8 @@ export interface ConnectOptions {
   nkey: string;
   jwt: string;
   sig: string;
+  /** A trusted proxy's signature of the nonce (nats-server 2.12+). */
+  proxySig: string;
   authToken: string;
   user: string;
   pass: string;
@@ -30,7 +32,7 @@ export interface ConnectOptions {
 export function defaultConnectOptions(): ConnectOptions {
   return {
     echo: true, verbose: true, pedantic: true, tlsRequired: false, nkey: "", jwt: "", sig: "",
-    authToken: "", user: "", pass: "", name: "", lang: "", version: "", protocol: 0,
+    proxySig: "", authToken: "", user: "", pass: "", name: "", lang: "", version: "", protocol: 0,
     account: "", newAccount: false, headers: false, noResponders: false,
   };
 }
@@ -44,6 +46,7 @@ const FIELDS: Record<string, [keyof ConnectOptions, FieldKind]> = {
   nkey: ["nkey", "string"],
   jwt: ["jwt", "string"],
   sig: ["sig", "string"],
+  proxy_sig: ["proxySig", "string"],
   auth_token: ["authToken", "string"],
   user: ["user", "string"],
   pass: ["pass", "string"],

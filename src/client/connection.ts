@@ -41,7 +41,8 @@ export const READ_SLICE_BYTES_MAX = 64 * 1024;
 
 /** Hides passwords and tokens in traced CONNECT lines, as nats-server does. */
 function redactSecrets(json: string): string {
-  return json.replace(/"(pass|auth_token|sig)"\s*:\s*"(?:[^"\\]|\\.)*"/g, '"$1":"[REDACTED]"');
+  return json.replace(/"(pass|auth_token|sig|proxy_sig)"\s*:\s*"(?:[^"\\]|\\.)*"/g,
+    '"$1":"[REDACTED]"');
 }
 
 /** How long the first server PING waits after CONNECT (before the regular interval). */
@@ -62,6 +63,8 @@ export class ClientConnection implements ParserHandler, Flushable {
   nonce = "";
   /** Null: no permission lists apply (the common case costs one check per operation). */
   permissions: ClientPermissions | null = null;
+  /** Why authentication failed, when not plain bad credentials (Go's setAuthError). */
+  authError: ClosedReason | null = null;
   /** The configured user this client authenticated as; null for simple or no auth. */
   authUser: AuthUser | null = null;
   /** Subscriptions allowed (server and account limits combined); -1 for no limit. */
@@ -628,7 +631,7 @@ export class ClientConnection implements ParserHandler, Flushable {
     this.context.log.error(`${this.#label()} - authentication error` +
       (identified ? ` - ${authUserLabel(c)}` : ""));
     this.#sendErr(ERR.authorizationViolation);
-    this.close(ClosedReason.authenticationFailure);
+    this.close(this.authError ?? ClosedReason.authenticationFailure);
   }
 
   #publishViolation(subject: string): void {

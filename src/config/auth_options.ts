@@ -20,9 +20,11 @@ import {
   decodeClaims, JWT_PREFIX, JwtError, type OperatorClaims, parseDecoratedJwt, type UserNats,
 } from "../auth/jwt/claims.ts";
 import type { ResolverConfig } from "../auth/jwt/operator_mode.ts";
+import { isValidProxyKey } from "../auth/proxies.ts";
 import { checkPermissionSubjects, PermissionSubjectError } from "../auth/subject_patterns.ts";
 import {
-  type AuthCalloutConfig, CONNECTION_TYPES, type ConnectionType, type NkeyUserConfig, type PermissionsConfig,
+  type AuthCalloutConfig, CONNECTION_TYPES, type ConnectionType, type NkeyUserConfig,
+  type PermissionsConfig,
   RESPONSE_PERMISSION_DEFAULTS, type SubjectPermissionConfig, type UserConfig,
 } from "../auth/types.ts";
 import type { Options } from "../server/options.ts";
@@ -170,6 +172,7 @@ function parseUser(m: Mapper, node: ConfigNode, path: string):
   let password = "";
   let permissions: PermissionsConfig | null = null;
   let types: ConnectionType[] = [];
+  let proxyRequired = false;
   for (const [key, child] of node.entries) {
     const k = key.toLowerCase();
     const v = child.value;
@@ -180,14 +183,14 @@ function parseUser(m: Mapper, node: ConfigNode, path: string):
       permissions = parsePermissions(m, child) ?? null;
     } else if (k === "allowed_connection_types" || k === "connection_types" || k === "clients") {
       types = connectionTypes(m, child);
-    } else if (k === "proxy_required") {
-      m.notAvailable("authorization.proxy_required", child.keyPos);
+    } else if (k === "proxy_required" && v.kind === "bool") {
+      proxyRequired = v.value;
     } else if (!child.usedAsVariable) {
       m.unknown(`${path}.${key}`, child.keyPos);
     }
   }
   const common = { permissions, defaultPermissions: false, account: "",
-    allowedConnectionTypes: types };
+    allowedConnectionTypes: types, ...(proxyRequired ? { proxyRequired } : {}) };
   if (nkey === "" && username === "") {
     m.error(node.pos, "User entry requires a user");
     return null;
@@ -289,6 +292,8 @@ function readAuthorization(m: Mapper, block: MapNode, path: string): Authorizati
     else if (k === "users") auth.users = parseUsers(m, child, `${path}.${key}`);
     else if (["default_permission", "default_permissions", "permissions"].includes(k)) {
       auth.defaults = parsePermissions(m, child) ?? null;
+    } else if (k === "proxy_required" && v.kind === "bool") {
+      m.set("proxyRequired", v.value, child.keyPos);
     } else if (k === "auth_callout" || k === "auth_hook") {
       const callout = parseAuthCallout(m, child);
       if (callout !== null) m.set("authCallout", callout, child.keyPos);
@@ -862,6 +867,29 @@ export const resolverPreload: Handler = (m, e) => {
     preload[key] = c.value;
   }
   m.set("resolverPreload", preload, e.keyPos);
+};
+
+/** `proxies { trusted: [{key}] }` (Go's parseProxies; the schema checked the shapes). */
+export const proxies: Handler = (m, e) => {
+  if (!schemaChecked(m, e, features.proxiesSchema) || e.value.kind !== "map") return;
+  const keys: string[] = [];
+  for (const [key, child] of e.value.entries) {
+    if (key.toLowerCase() !== "trusted" || child.value.kind !== "array") continue;
+    for (const item of child.value.items) {
+      if (item.kind !== "map") continue;
+      for (const [k, v] of item.entries) {
+        if (!["key", "public_key"].includes(k.toLowerCase()) || v.value.kind !== "string") {
+          continue;
+        }
+        if (!isValidProxyKey(v.value.value)) {
+          m.error(v.keyPos, `invalid proxy key ${JSON.stringify(v.value.value)}`);
+        } else {
+          keys.push(v.value.value);
+        }
+      }
+    }
+  }
+  m.set("proxiesTrusted", keys, e.keyPos);
 };
 
 /** `resolver_pinned_accounts`: account public keys. */

@@ -9,7 +9,6 @@
 export const FEATURE_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
   ["authorization.nkey", "nkey authentication"],
   ["authorization.account", "accounts"],
-  ["authorization.proxy_required", "trusted proxies"],
   ["accounts.jetstream", "JetStream"],
   ["accounts.msg_trace", "message tracing"],
   ["accounts.trace_dest", "message tracing"],
@@ -34,7 +33,6 @@ export const FEATURE_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
   ["jetstream.limits.batch", "JetStream batch publishing"],
   ["default_js_domain", "JetStream domains"],
   ["mqtt", "MQTT"],
-  ["proxies", "trusted proxies"],
   ["proxy_protocol", "the PROXY protocol"],
   ["prof_port", "profiling"],
   ["prof_block_rate", "profiling"],

@@ -595,7 +595,7 @@ const FEATURE_BLOCKS: Record<string, Handler> = {
   default_js_domain: featureBlock("default_js_domain", features.defaultJsDomainSchema),
   "websocket|ws": websocketBlock,
   mqtt: featureBlock("mqtt", features.mqttSchema),
-  proxies: featureBlock("proxies", features.proxiesSchema),
+  proxies: auth.proxies,
   proxy_protocol: featureBlock("proxy_protocol", bool),
 };
 

@@ -164,6 +164,9 @@ const POLICY: Record<keyof Options, Policy> = {
   resolverPinnedAccounts: { kind: "keep" },
   defaultSentinel: refuse("default_sentinel"),
   authCallout: refuse("authorization.auth_callout"),
+  // Clients are authenticated again: those of a removed proxy key are refused.
+  proxiesTrusted: reload("proxies", "auth"),
+  proxyRequired: reload("authorization.proxy_required", "auth"),
 };
 
 /** Every field's policy, for tests that check the table covers defaultOptions(). */

@@ -44,5 +44,7 @@ export const ClosedReason = {
   messageHeaderViolation: "Message Header Violation",
   authenticationExpired: "Authentication Expired",
   revocation: "Credentials Revoked",
+  proxyNotTrusted: "Proxy Not Trusted",
+  proxyRequired: "Proxy Required",
 } as const;
 export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason];

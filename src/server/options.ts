@@ -177,6 +177,10 @@ export interface Options {
   defaultSentinel: string;
   /** `authorization { auth_callout }`: delegated authentication; null = none. */
   authCallout: AuthCalloutConfig | null;
+  /** `proxies { trusted: [{key}] }`: public nkeys of trusted proxies (2.12+). */
+  proxiesTrusted: string[];
+  /** `authorization { proxy_required }`: the single user/token only through a proxy. */
+  proxyRequired: boolean;
 
   // The `jetstream {}` block (src/jetstream); `jetstream` and `storeDir` above come from -js/-sd
   /** max_memory_store in bytes; -1 = default (75% of system memory). */
@@ -298,6 +302,8 @@ export function defaultOptions(): Options {
     resolverPinnedAccounts: [],
     defaultSentinel: "",
     authCallout: null,
+    proxiesTrusted: [],
+    proxyRequired: false,
     jetstreamMaxMemoryBytes: -1,
     jetstreamMaxStoreBytes: -1,
     jetstreamSyncIntervalMs: 0,

@@ -204,7 +204,10 @@ export class Server implements ClientContext {
     const client = new ClientConnection(this.#nextCid++, socket, this);
     client.websocket = how.websocket === true;
     client.transportTls = how.tls;
-    if (this.#authenticator.nonceRequired || this.#operator) client.nonce = newNonce();
+    if (this.#authenticator.nonceRequired || this.#operator ||
+      this.options.proxiesTrusted.length > 0) {
+      client.nonce = newNonce();
+    }
     if (this.lameDuck || this.#shutdownPromise) {
       socket.end();
       return null;

@@ -34,6 +34,7 @@ export interface TimeRange {
 export interface UserNats extends JwtPermissions {
   issuer_account?: string;
   bearer_token?: boolean;
+  proxy_required?: boolean;
   allowed_connection_types?: string[];
   src?: string[] | string;
   times?: TimeRange[];

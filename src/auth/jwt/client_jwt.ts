@@ -16,6 +16,7 @@ import {
   applyAccountLimits, type ClientAuthDeps, dropDisallowedSubscriptions,
 } from "../client_auth.ts";
 import { ClientPermissions, CompiledPermissions } from "../permissions.ts";
+import { checkProxy } from "../proxies.ts";
 import { isRevoked } from "./account_claims.ts";
 import { decodeClaims, JwtError } from "./claims.ts";
 import type { OperatorMode } from "./operator_mode.ts";
@@ -100,7 +101,7 @@ function authUserOf(user: JwtUser): AuthUser {
  * permissions, limits and expiry. Returns the account to bind, or null when refused.
  */
 export function authenticateJwtClient(deps: ClientAuthDeps, operator: OperatorMode,
-  client: ClientConnection, connect: ConnectOptions): Account | null {
+  client: ClientConnection, connect: ConnectOptions, trustedProxy = false): Account | null {
   // Go: a client without a (decodable) user JWT takes the default sentinel, when set.
   if (operator.defaultSentinel !== "" && !looksLikeUserJwt(connect.jwt)) {
     connect.jwt = operator.defaultSentinel;
@@ -114,6 +115,11 @@ export function authenticateJwtClient(deps: ClientAuthDeps, operator: OperatorMo
     return null;
   }
   const user = verdict.user;
+  if (user.claims.nats.proxy_required === true && !trustedProxy) {
+    deps.log.debug(`${label(client)} - proxy connection required`);
+    client.authError = ClosedReason.proxyRequired;
+    return null;
+  }
   const account = deps.accountNamed(user.account);
   if (account === null) return null;
   if (client.account !== account && account.connectionsFull) {
@@ -174,7 +180,10 @@ export function reauthorizeJwtClients(deps: ClientAuthDeps, operator: OperatorMo
       closeWith(client, JWT_ERR.revoked, ClosedReason.revocation, deps);
       continue;
     }
-    const account = authenticateJwtClient(deps, operator, client, client.connect);
+    const proxy = checkProxy(deps.options.proxiesTrusted ?? [], client.nonce,
+      client.connect.proxySig);
+    const account = authenticateJwtClient(deps, operator, client, client.connect,
+      proxy.proxied && proxy.trusted);
     if (client.closed) continue;
     if (account === null || account !== client.account) {
       client.authViolation();
