@@ -20,8 +20,8 @@ export const tlsSchema: Schema = map({
   connection_rate_limit: int,
   "cert_store|cert_match_by|cert_match": str,
   ca_certs_match: strOrList,
-  handshake_first: oneOf(bool, dur),
-  "first|immediate": oneOf(bool, dur),
+  // A string is "auto" or a fallback duration (checked by the TLS mapping).
+  "handshake_first|first|immediate": oneOf(bool, str),
   ocsp_peer: any,
   "certs|certificates": list(map({ "cert_file|key_file": str })),
   "min_version|minimum_version": str,

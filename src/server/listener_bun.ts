@@ -9,9 +9,8 @@
  * @module
  */
 import type { Socket, TLSOptions } from "bun";
-import { Duplex } from "node:stream";
-import { TLSSocket } from "node:tls";
 import type { ClientConnection, ClientSocket } from "../client/connection.ts";
+import { MixedTlsLayer } from "./tls_mixed_layer.ts";
 
 export interface Listener {
   readonly port: number;
@@ -32,10 +31,19 @@ export interface AcceptOptions {
   websocket?: boolean;
 }
 
+export type ListenerTlsOptions = TLSOptions & {
+  requestCert?: boolean; rejectUnauthorized?: boolean; ecdhCurve?: string;
+};
+
 /** TLS settings resolved from the options (certificates loaded). */
 export interface ListenerTls {
-  options: TLSOptions & { requestCert?: boolean; rejectUnauthorized?: boolean };
+  options: ListenerTlsOptions;
   handshakeFirst: boolean;
+  /**
+   * handshake_first auto or a duration: how long the server waits for the client to speak
+   * first (TLS first) before it sends INFO and expects the usual upgrade; 0 = always TLS first.
+   */
+  handshakeFirstFallbackMs: number;
   timeoutMs: number;
   /** allow_non_tls: the client's first bytes decide between TLS and plaintext. */
   allowNonTls: boolean;
@@ -45,9 +53,17 @@ interface SocketData {
   client: ClientConnection | null;
   adapter: SocketAdapter | null;
   handshakeTimer: ReturnType<typeof setTimeout> | null;
-  /** allow_non_tls: the TLS options until the first bytes decide, then the chosen layer. */
-  sniff: ListenerTls | null;
+  /** allow_non_tls or handshake_first fallback: what the first bytes decide between. */
+  sniff: FirstBytes | null;
+  /** handshake_first fallback: fires when the client stayed silent. */
+  fallbackTimer: ReturnType<typeof setTimeout> | null;
   mixedTls: MixedTlsLayer | null;
+}
+
+/** allow_non_tls: a TLS record means TLS, else plaintext. tlsFirst: any byte means TLS. */
+interface FirstBytes {
+  tls: ListenerTls;
+  mode: "allowNonTls" | "tlsFirst";
 }
 
 /** A stable ClientSocket whose target moves from the plain socket to the TLS one. */
@@ -84,11 +100,13 @@ const clientHandlers = {
       data.mixedTls.receive(chunk);
       return;
     }
-    if (data.sniff !== null) {
-      const tls = data.sniff;
+    if (data.sniff !== null && chunk.length > 0) {
+      const sniff = data.sniff;
       data.sniff = null;
-      if (chunk.length > 0 && chunk[0] === TLS_HANDSHAKE_RECORD) {
-        data.mixedTls = new MixedTlsLayer(socket, data, tls);
+      clearFallbackTimer(data);
+      if (sniff.mode === "tlsFirst" || chunk[0] === TLS_HANDSHAKE_RECORD) {
+        if (sniff.mode === "tlsFirst") armHandshakeTimer(data, sniff.tls.timeoutMs);
+        data.mixedTls = mixedTlsLayer(socket, data, sniff.tls);
         data.mixedTls.receive(chunk);
         return;
       }
@@ -96,10 +114,12 @@ const clientHandlers = {
     if (data.adapter?.target === socket) data.client?.onData(chunk);
   },
   drain(socket: Socket<SocketData>) {
-    if (socket.data.adapter?.target === socket) socket.data.client?.onDrain();
+    if (socket.data.mixedTls !== null) socket.data.mixedTls.onRawDrain();
+    else if (socket.data.adapter?.target === socket) socket.data.client?.onDrain();
   },
   close(socket: Socket<SocketData>) {
     clearHandshakeTimer(socket.data);
+    clearFallbackTimer(socket.data);
     socket.data.client?.onSocketClosed();
   },
 };
@@ -112,7 +132,9 @@ export function listenClients(
   acceptor: ClientAcceptor, host: string, port: number, tlsRef: { current: ListenerTls | null },
 ): Listener {
   const startTls = tlsRef.current;
-  const tlsFirst = startTls !== null && startTls.handshakeFirst;
+  // Always TLS first: Bun's listener does the handshake natively.
+  const tlsFirst = startTls !== null && startTls.handshakeFirst &&
+    startTls.handshakeFirstFallbackMs === 0;
   const server = Bun.listen<SocketData>({
     hostname: host,
     port,
@@ -121,25 +143,7 @@ export function listenClients(
       ...clientHandlers,
       open(socket: Socket<SocketData>) {
         socket.setNoDelay(true);
-        const adapter = new SocketAdapter(socket, socket.remoteAddress,
-          (socket as unknown as { remotePort?: number }).remotePort);
-        socket.data = { client: null, adapter, handshakeTimer: null, sniff: null, mixedTls: null };
-        const tls = tlsRef.current;
-        if (tls === null) {
-          socket.data.client = acceptor.acceptClient(adapter, { start: true, tls: false });
-          return;
-        }
-        if (tls.allowNonTls && !tlsFirst) {
-          // INFO offers TLS; the client's first byte decides (a TLS record starts with 0x16).
-          socket.data.sniff = tls;
-          socket.data.client = acceptor.acceptClient(adapter, { start: true, tls: false });
-          return;
-        }
-        // INFO first (in clear) unless the handshake comes first.
-        socket.data.client = acceptor.acceptClient(adapter, { start: !tlsFirst, tls: true });
-        if (socket.data.client === null) return;
-        armHandshakeTimer(socket.data, tls.timeoutMs, acceptor);
-        if (!tlsFirst) upgrade(socket, adapter, tls, acceptor);
+        openClient(socket, acceptor, tlsFirst ? startTls : tlsRef.current, tlsFirst);
       },
       handshake(socket: Socket<SocketData>, success: boolean, error: Error | null) {
         // Only reached for handshake_first listeners.
@@ -155,6 +159,49 @@ export function listenClients(
     port: server.port,
     stop: () => server.stop(false),
   };
+}
+
+/** Creates the connection for a new socket and sets up what its first bytes must be. */
+function openClient(
+  socket: Socket<SocketData>, acceptor: ClientAcceptor, tls: ListenerTls | null,
+  nativeTlsFirst: boolean,
+): void {
+  const adapter = new SocketAdapter(socket, socket.remoteAddress,
+    (socket as unknown as { remotePort?: number }).remotePort);
+  const data: SocketData = {
+    client: null, adapter, handshakeTimer: null, sniff: null, fallbackTimer: null, mixedTls: null,
+  };
+  socket.data = data;
+  if (tls === null) {
+    data.client = acceptor.acceptClient(adapter, { start: true, tls: false });
+    return;
+  }
+  if (tls.allowNonTls && !tls.handshakeFirst) {
+    // INFO offers TLS; the client's first byte decides (a TLS record starts with 0x16).
+    data.sniff = { tls, mode: "allowNonTls" };
+    data.client = acceptor.acceptClient(adapter, { start: true, tls: false });
+    return;
+  }
+  // INFO first (in clear) unless the handshake comes first.
+  data.client = acceptor.acceptClient(adapter, { start: !tls.handshakeFirst, tls: true });
+  if (data.client === null) return;
+  if (nativeTlsFirst) {
+    armHandshakeTimer(data, tls.timeoutMs);
+  } else if (tls.handshakeFirst) {
+    // As nats-server: a client that speaks within the delay does TLS first; silence means
+    // an older client waiting for INFO, which then gets the usual INFO-then-TLS upgrade.
+    data.sniff = { tls, mode: "tlsFirst" };
+    data.fallbackTimer = setTimeout(() => {
+      data.fallbackTimer = null;
+      data.sniff = null;
+      data.client?.start();
+      armHandshakeTimer(data, tls.timeoutMs);
+      upgrade(socket, adapter, tls, acceptor);
+    }, tls.handshakeFirstFallbackMs);
+  } else {
+    armHandshakeTimer(data, tls.timeoutMs);
+    upgrade(socket, adapter, tls, acceptor);
+  }
 }
 
 function upgrade(
@@ -205,12 +252,17 @@ function onHandshake(
   client.onTlsHandshake();
 }
 
-function armHandshakeTimer(data: SocketData, timeoutMs: number, acceptor: ClientAcceptor): void {
+/** The client's connection closes (as a TLS handshake failure) if TLS is not up in time. */
+function armHandshakeTimer(data: SocketData, timeoutMs: number): void {
   data.handshakeTimer = setTimeout(() => {
     data.handshakeTimer = null;
-    acceptor.log.debug("TLS handshake timeout");
     data.client?.closeAfterTlsFailure();
   }, timeoutMs);
+}
+
+function clearFallbackTimer(data: SocketData | undefined): void {
+  if (data?.fallbackTimer) clearTimeout(data.fallbackTimer);
+  if (data) data.fallbackTimer = null;
 }
 
 function clearHandshakeTimer(data: SocketData | undefined): void {
@@ -222,55 +274,32 @@ function clearHandshakeTimer(data: SocketData | undefined): void {
 const TLS_HANDSHAKE_RECORD = 0x16;
 
 /**
- * allow_non_tls with a client that chose TLS: Bun cannot hand bytes it already delivered to
- * `upgradeTLS`, so node:tls runs over a Duplex fed from the plain socket. Slower than the
- * native upgrade, and used only for this mixed mode.
+ * TLS over bytes the plain socket already read (allow_non_tls, handshake_first fallback): the
+ * adapter's target becomes the TLS layer, so the connection keeps its one ClientSocket.
  */
-class MixedTlsLayer {
-  readonly #duplex: Duplex;
-  readonly #tls: TLSSocket;
-
-  constructor(socket: Socket<SocketData>, data: SocketData, listenerTls: ListenerTls) {
-    this.#duplex = new Duplex({
-      read() {},
-      write(chunk: Uint8Array, _encoding, done) {
-        socket.write(chunk);
-        done();
-      },
-    });
-    const o = listenerTls.options;
-    this.#tls = new TLSSocket(this.#duplex, {
-      isServer: true, key: o.key as string, cert: o.cert as string,
-      ...(o.ca ? { ca: o.ca as string } : {}),
-      requestCert: o.requestCert, rejectUnauthorized: o.rejectUnauthorized,
-      ...(o.ciphers ? { ciphers: o.ciphers as string } : {}),
-    });
-    const client = data.client;
-    const adapter = data.adapter!;
-    const tlsSocket = this.#tls;
-    adapter.target = {
-      write: (bytes: Uint8Array) => {
-        tlsSocket.write(bytes);
-        return bytes.length;
-      },
-      end: () => tlsSocket.end(),
-      pause: () => socket.pause(),
-      resume: () => socket.resume(),
-    } as unknown as Socket<SocketData>;
-    tlsSocket.on("secure", () => {
+function mixedTlsLayer(
+  socket: Socket<SocketData>, data: SocketData, listenerTls: ListenerTls,
+): MixedTlsLayer {
+  const client = data.client;
+  const adapter = data.adapter!;
+  const layer = new MixedTlsLayer(socket, listenerTls.options, {
+    secure(session) {
       clearHandshakeTimer(data);
-      adapter.tlsVersion = (tlsSocket.getProtocol() ?? "").replace(/^TLSv/, "");
-      adapter.tlsCipher = tlsSocket.getCipher()?.name ?? "";
-      adapter.peerCertificateDer = tlsSocket.getPeerCertificate(true)?.raw ?? null;
+      adapter.tlsVersion = session.version;
+      adapter.tlsCipher = session.cipher;
+      adapter.peerCertificateDer = session.peerCertificateDer;
       if (client) client.transportTls = true;
       client?.onTlsHandshake();
-    });
-    tlsSocket.on("data", (chunk: Uint8Array) => client?.onData(chunk));
-    tlsSocket.on("error", () => client?.closeAfterTlsFailure());
-    tlsSocket.on("close", () => socket.end());
-  }
-
-  receive(chunk: Uint8Array): void {
-    this.#duplex.push(Buffer.from(chunk));
-  }
+    },
+    data: (chunk) => client?.onData(chunk),
+    drain: () => client?.onDrain(),
+    failed: () => client?.closeAfterTlsFailure(),
+  });
+  adapter.target = {
+    write: (bytes: Uint8Array) => layer.write(bytes),
+    end: () => layer.end(),
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+  } as unknown as Socket<SocketData>;
+  return layer;
 }

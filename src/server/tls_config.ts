@@ -40,6 +40,8 @@ export function resolveListenerTls(o: Options): ListenerTls | null {
       // refused even matching clients when given a minimum version.
     },
     handshakeFirst: o.tlsHandshakeFirstMs !== 0,
+    // -1 is handshake_first: true; a positive value is auto's or the configured fallback.
+    handshakeFirstFallbackMs: Math.max(o.tlsHandshakeFirstMs, 0),
     allowNonTls: o.allowNonTls,
     timeoutMs: o.tlsTimeoutMs,
   };
