@@ -86,7 +86,7 @@ export class ClientConnection implements ParserHandler, Flushable {
   /** Input read but not parsed yet while this producer is stalled (or auth is pending). */
   #stalledInput: Uint8Array | null = null;
   /** An auth callout is deciding on the CONNECT (input waits in #stalledInput). */
-  #authPending = false;
+  authPending = false;
   #started = false;
   /** Bound to the no_auth_user by an operation sent before CONNECT. */
   #boundBeforeConnect = false;
@@ -141,13 +141,9 @@ export class ClientConnection implements ParserHandler, Flushable {
   onData(chunk: Uint8Array): void {
     if (this.closed) return;
     const activityBefore = this.inMsgs + this.#subscriptionOps;
-    if (this.#stalledInput !== null || this.#authPending) {
+    if (this.#stalledInput !== null || this.authPending) {
       // Read before the pause took effect: keep it behind what is already waiting.
-      const waiting = this.#stalledInput ?? new Uint8Array(0);
-      const joined = new Uint8Array(waiting.length + chunk.length);
-      joined.set(waiting);
-      joined.set(chunk, waiting.length);
-      this.#stalledInput = joined;
+      this.#stalledInput = Buffer.concat([this.#stalledInput ?? new Uint8Array(0), chunk]);
       return;
     }
     this.#consume(chunk);
@@ -185,7 +181,7 @@ export class ClientConnection implements ParserHandler, Flushable {
         this.#onParseFailure(status);
         return;
       }
-      if (this.#authPending) {
+      if (this.authPending) {
         this.#stalledInput = offset < chunk.length ? chunk.slice(offset) : null;
         return;
       }
@@ -260,31 +256,25 @@ export class ClientConnection implements ParserHandler, Flushable {
     if (!firstConnect) this.#dropSubscriptions();
     const account = this.context.authenticate(this, this.connect);
     // An auth callout answers later (completeAuthentication); input waits until then.
-    if (this.#authPending) return true;
-    return this.#finishConnect(account, headers);
-  }
-
-  /** True while an auth callout service decides on this connection's CONNECT. */
-  get authPending(): boolean {
-    return this.#authPending;
+    return this.authPending || this.#finishConnect(account);
   }
 
   /** The CONNECT's verdict will come later: hold further input (auth callout). */
   awaitAuthentication(): void {
-    this.#authPending = true;
+    this.authPending = true;
     this.socket.pause?.();
   }
 
   /** The deferred verdict: null refuses the client; input read meanwhile is parsed now. */
   completeAuthentication(account: Account | null): void {
-    if (!this.#authPending || this.closed) return;
-    this.#authPending = false;
+    if (!this.authPending || this.closed) return;
+    this.authPending = false;
     this.socket.resume?.();
-    if (this.#finishConnect(account, this.headersEnabled())) this.#resumeStalledInput();
+    if (this.#finishConnect(account)) this.#resumeStalledInput();
     this.context.flushQueue.flushAll();
   }
 
-  #finishConnect(account: Account | null, headers: boolean): boolean {
+  #finishConnect(account: Account | null): boolean {
     if (this.closed) return false; // refused with its own error (e.g. an account limit)
     if (account === null || this.connect.account !== "" || this.connect.newAccount) {
       this.authViolation();
@@ -296,7 +286,7 @@ export class ClientConnection implements ParserHandler, Flushable {
       this.close(ClosedReason.badClientProtocolVersion);
       return false;
     }
-    if (this.connect.noResponders && !headers) {
+    if (this.connect.noResponders && !this.headersEnabled()) {
       this.#sendErr(ERR.noRespondersRequiresHeaders);
       this.close(ClosedReason.noRespondersRequiresHeaders);
       return false;
