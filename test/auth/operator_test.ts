@@ -47,6 +47,7 @@ describe("operator mode with the MEMORY resolver", () => {
     b = await op.account("B", { exports: [
       { name: "public", subject: "b.public.>", type: "stream" },
       { name: "private", subject: "b.private.>", type: "stream", token_req: true },
+      { name: "echo", subject: "b.echo", type: "service" },
     ] });
     const aKp = createAccount();
     a = { kp: aKp, signer: createAccount(), jwt: "", key: aKp.getPublicKey() };
@@ -57,6 +58,8 @@ describe("operator mode with the MEMORY resolver", () => {
       imports: [
         { name: "pub", subject: "b.public.>", account: b.key, type: "stream" },
         { name: "priv", subject: "b.private.>", account: b.key, type: "stream", token },
+        { name: "echo", subject: "b.echo", account: b.key, type: "service",
+          local_subject: "echo" },
       ],
       revocations: { [revoked.kp.getPublicKey()]: nowSec() + 5 },
     }, a.kp, a.signer);
@@ -104,6 +107,17 @@ ${op.preload(a, b, limited, expiring)}
       await inA.flush();
       sub.unsubscribe();
       expect(got.sort()).toEqual(["b.private.y", "b.public.x", "done"]);
+      await inA.close();
+      await inB.close();
+    });
+
+  test("a service import carries requests to the exporting account and replies back",
+    async () => {
+      const inA = await credsClient(server, await userOf(a));
+      const inB = await credsClient(server, await userOf(b));
+      inB.subscribe("b.echo", { callback: (_e, m) => m.respond(`echo:${m.string()}`) });
+      await inB.flush();
+      expect((await inA.request("echo", "hi", { timeout: 5000 })).string()).toBe("echo:hi");
       await inA.close();
       await inB.close();
     });
