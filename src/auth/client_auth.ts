@@ -19,7 +19,7 @@ import type { OperatorMode } from "./jwt/operator_mode.ts";
 import { authenticateJwtClient, reauthorizeJwtClients } from "./jwt/client_jwt.ts";
 import type { AuthCallout } from "./callout/callout.ts";
 import {
-  calloutDecides, denyCalloutSubject, isCalloutClient, startCallout,
+  bindCalloutUser, calloutDecides, denyCalloutSubject, isCalloutClient, startCallout,
 } from "./callout/client_callout.ts";
 
 export interface ClientAuthDeps {
@@ -86,8 +86,9 @@ export function authenticateClient(
   if (callout !== null && certificateIdentities === null && !isCalloutClient(client) &&
     calloutDecides(callout, verdict, verdict.ok ? verdict.user?.account || "$G" : "$G",
       connect)) {
-    startCallout(deps, callout, client, connect, deps.calloutDone?.bind(deps) ??
-      ((c, account) => c.completeAuthentication(account)));
+    startCallout(callout, client, connect, callout.configTarget(),
+      (user) => bindCalloutUser(deps, client, connect, user, callout.deps.config!.account),
+      deps.calloutDone?.bind(deps) ?? ((c, account) => c.completeAuthentication(account)));
     return null;
   }
   if (!verdict.ok) {
@@ -117,7 +118,7 @@ export function authenticateClient(
   if (user?.kind === "nkey") connect.nkey = user.name;
   client.authUser = user;
   let permissions = user?.permissions ?? null;
-  if (callout !== null && account.name === callout.deps.config.account) {
+  if (callout !== null && account.name === callout.deps.config?.account) {
     permissions = denyCalloutSubject(permissions);
   }
   client.permissions = permissions !== null ? new ClientPermissions(permissions, deps.clock)

@@ -120,7 +120,10 @@ export class Server implements ClientContext {
     this.#authenticator = new Authenticator(options);
     this.#wsAuthenticator = websocketAuthenticator(options);
     if (operatorModeOn(options)) this.#operator = this.#startOperatorMode();
-    if (options.authCallout !== null) this.#callout = this.#newCallout(options.authCallout);
+    // Operator mode: any account JWT may name a callout service.
+    if (options.authCallout !== null || this.#operator !== null) {
+      this.#callout = this.#newCallout(options.authCallout);
+    }
     if (!options.noSystemAccount) {
       const name = options.systemAccount || this.#operator?.operatorSystemAccount ||
         SYSTEM_ACCOUNT_NAME;
@@ -287,7 +290,7 @@ export class Server implements ClientContext {
     if (this.#operator !== null) this.#startClaimsServices(this.#operator, account, monitor);
   }
 
-  #newCallout(config: NonNullable<Options["authCallout"]>): AuthCallout {
+  #newCallout(config: Options["authCallout"]): AuthCallout {
     const callout = new AuthCallout({
       config, serverKeys: this.#keys, log: this.log, nowMs: () => Date.now(),
       server: () => ({ name: this.name, host: this.options.host, id: this.id,

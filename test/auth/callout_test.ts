@@ -2,14 +2,17 @@
  * Auth callout (config mode, nats-server 2.10+) end to end: a service written with the
  * official client answers `$SYS.REQ.USER.AUTH` requests; clients are placed in the account
  * its user JWT names with that JWT's permissions, refused on an error or no answer, and the
- * request can be encrypted with xkeys. natsd only: Go 2.9.10 has no auth callout.
+ * request can be encrypted with xkeys; in operator mode an account JWT names the service.
+ * natsd only: Go 2.9.10 has no auth callout.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { errors, type Msg } from "@nats-io/nats-core";
+import { credsAuthenticator, errors, type Msg } from "@nats-io/nats-core";
 import {
-  createAccount, createCurve, decode, encodeAuthorizationResponse, encodeUser, type KeyPair,
+  createAccount, createCurve, createUser, decode, encodeAuthorizationResponse, encodeUser,
+  type KeyPair,
 } from "@nats-io/jwt";
+import { type TestAccount, TestOperator, type TestUser, userOf } from "./jwt_fixtures.ts";
 import { isGoServer, type RunningServer, startServer } from "../harness/server_process.ts";
 
 interface AuthRequest {
@@ -162,4 +165,67 @@ describe("auth callout with xkey encryption", () => {
     expect(await attempt(server, "bob", "secret")).toBe("connected");
     expect(await attempt(server, "bob", "wrong")).toBeInstanceOf(errors.AuthorizationError);
   });
+});
+
+describe("auth callout in operator mode (account JWT authorization)", () => {
+  let server: RunningServer | null = null;
+  let service: NatsConnection;
+  let app: TestAccount;
+  let other: TestAccount;
+  let auth: TestAccount;
+  let sentinel: TestUser;
+
+  beforeAll(async () => {
+    if (isGoServer()) return;
+    const op = await TestOperator.create();
+    app = await op.account("APP");
+    other = await op.account("OTHER");
+    const serviceUser = createUser();
+    const authKp = createAccount();
+    auth = await op.account("AUTH", { authorization: {
+      auth_users: [serviceUser.getPublicKey()], allowed_accounts: [app.key] } }, authKp);
+    sentinel = await userOf(auth, { bearer_token: true });
+    server = await startServer({ config: `operator: "${op.jwt}"
+resolver: MEMORY
+${op.preload(app, other, auth)}
+` });
+    const serviceCreds = await userOf(auth, {}, { kp: serviceUser });
+    service = await connect({ servers: server.url,
+      authenticator: credsAuthenticator(serviceCreds.creds) });
+    const answer = async (msg: Msg) => {
+      const req = decode<AuthRequest>(msg.string()).nats as AuthRequest;
+      const { user } = req.connect_opts;
+      const placeIn = user === "elsewhere" ? other : app;
+      const jwt = await encodeUser(user ?? "", req.user_nkey, placeIn.kp,
+        { pub: { allow: ["app.>"] }, sub: { allow: ["app.>", "_INBOX.>"] } });
+      msg.respond(await encodeAuthorizationResponse(req.user_nkey, req.server_id.id, auth.kp,
+        { jwt }, {}));
+    };
+    service.subscribe("$SYS.REQ.USER.AUTH", { callback: (_e, msg) => void answer(msg) });
+    await service.flush();
+  });
+  afterAll(async () => {
+    await service?.close();
+    await server?.stop();
+  });
+
+  test("users of the account go to the service and land where its JWT's issuer says",
+    async () => {
+      if (server === null) return;
+      const member = await connect({ servers: server.url,
+        authenticator: credsAuthenticator((await userOf(app)).creds) });
+      const sub = member.subscribe("app.x", { max: 1 });
+      await member.flush();
+      const bob = await connect({ servers: server.url, user: "bob",
+        authenticator: credsAuthenticator(sentinel.creds) });
+      bob.publish("app.x", "via callout");
+      for await (const m of sub) expect(m.string()).toBe("via callout");
+      await bob.close();
+      await member.close();
+      // The service may only place users in APP (allowed_accounts) or AUTH itself.
+      const refused = await connect({ servers: server.url, user: "elsewhere",
+        reconnect: false, authenticator: credsAuthenticator(sentinel.creds) })
+        .catch((e) => e);
+      expect(refused).toBeInstanceOf(errors.AuthorizationError);
+    });
 });

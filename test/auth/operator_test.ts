@@ -115,7 +115,7 @@ ${op.preload(a, b, limited, expiring)}
     async () => {
       const inA = await credsClient(server, await userOf(a));
       const inB = await credsClient(server, await userOf(b));
-      inB.subscribe("b.echo", { callback: (_e, m) => m.respond(`echo:${m.string()}`) });
+      inB.subscribe("b.echo", { callback: (_e, m) => void m.respond(`echo:${m.string()}`) });
       await inB.flush();
       expect((await inA.request("echo", "hi", { timeout: 5000 })).string()).toBe("echo:hi");
       await inA.close();

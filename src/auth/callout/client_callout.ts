@@ -15,7 +15,7 @@ import type { AuthUser, AuthVerdict } from "../authenticator.ts";
 import { applyAccountLimits, type ClientAuthDeps } from "../client_auth.ts";
 import { setAuthExpiry } from "../jwt/client_jwt.ts";
 import { ClientPermissions, CompiledPermissions } from "../permissions.ts";
-import type { AuthCallout } from "./callout.ts";
+import type { AuthCallout, CalloutTarget } from "./callout.ts";
 import { AUTH_CALLOUT_SUBJECT, type CalloutClient } from "./request.ts";
 import type { CalloutUser } from "./response.ts";
 
@@ -29,14 +29,14 @@ export function isCalloutClient(client: ClientConnection): boolean {
 /**
  * Defers `client`'s CONNECT to the service; `done` (the server's) reports and completes it.
  */
-export function startCallout(deps: ClientAuthDeps, callout: AuthCallout,
-  client: ClientConnection, connect: ConnectOptions,
+export function startCallout(callout: AuthCallout, client: ClientConnection,
+  connect: ConnectOptions, target: CalloutTarget | string,
+  bind: (user: CalloutUser) => Account | null,
   done: (client: ClientConnection, account: Account | null) => void): void {
   client.awaitAuthentication();
-  callout.start(calloutClientOf(client, connect), (verdict) => {
-    const account = verdict.ok && !client.closed
-      ? bindCalloutUser(deps, client, connect, verdict.user, callout.deps.config.account)
-      : null;
+  callout.start(calloutClientOf(client, connect), target, (verdict) => {
+    const account = verdict.ok && !client.closed ? bind(verdict.user) : null;
+    if (account !== null) calloutClients.add(client);
     done(client, account);
   });
 }
@@ -109,6 +109,5 @@ export function bindCalloutUser(deps: ClientAuthDeps, client: ClientConnection,
   client.authUser = authUser;
   client.permissions = permissions === null ? null : new ClientPermissions(permissions, deps.clock);
   setAuthExpiry(deps, client, null, user.expiresInMs);
-  calloutClients.add(client);
   return account;
 }

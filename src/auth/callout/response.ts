@@ -1,9 +1,10 @@
 /**
- * Checking an auth callout service's answer, in nats-server's order (processClientOrLeafCallout,
- * config mode): an empty message refuses; an encrypted one is opened with the server's xkey;
- * the `authorization_response` JWT must be for the user nkey and server asked about, carry no
- * `error`, and hold a user JWT for that nkey, signed by the configured issuer, inside its
- * connect times, whose `aud` names the account to place the client in. Pure: the message and
+ * Checking an auth callout service's answer, in nats-server's order (processClientOrLeafCallout):
+ * an empty message refuses; an encrypted one is opened with the server's xkey; the
+ * `authorization_response` JWT must be for the user nkey and server asked about, carry no
+ * `error`, and hold a user JWT for that nkey inside its connect times. Config mode: signed by
+ * the configured issuer, its `aud` names the account. Operator mode: signed by the callout
+ * account or an account it allows, which is where the client goes. Pure: the message and
  * what was asked in, a verdict out (texts are Go's, title-cased as it logs them).
  * @module
  */
@@ -25,6 +26,15 @@ export interface CalloutExpectation {
   xkp: KeyPair | null;
   serviceXkey: string;
   nowMs: number;
+  /**
+   * Operator mode: the answer may be signed by the account's signing keys, and the user JWT
+   * by accounts the account allows (`allowed_accounts`); the user is placed in its issuer's
+   * account. Null in config mode (one issuer; `aud` names the account).
+   */
+  operator: {
+    signerKnown(key: string): boolean;
+    allowedAccounts: ReadonlySet<string>;
+  } | null;
 }
 
 export interface CalloutUser {
@@ -33,6 +43,8 @@ export interface CalloutUser {
   /** The name the client is known by (the user JWT's `name`, "" to keep its own). */
   name: string;
   claims: UserClaims;
+  /** The user JWT itself (operator mode checks it again against its account). */
+  jwt: string;
   permissions: PermissionsConfig | null;
   maxSubscriptions: number;
   maxPayload: number;
@@ -73,7 +85,8 @@ function openResponse(body: Uint8Array, e: CalloutExpectation): string | Callout
   return new TextDecoder().decode(opened);
 }
 
-function decodeResponse(text: string, e: CalloutExpectation): UserClaims | CalloutVerdict {
+function decodeResponse(text: string, e: CalloutExpectation, encrypted: boolean):
+  { user: UserClaims; jwt: string } | CalloutVerdict {
   let response: Claims<ResponseNats> & { aud?: string };
   try {
     response = decodeClaims<ResponseNats>(text, "authorization_response");
@@ -95,8 +108,14 @@ function decodeResponse(text: string, e: CalloutExpectation): UserClaims | Callo
   if (response.nats.error) {
     return fail(`Auth callout service returned an error: ${response.nats.error}`);
   }
+  const signer = response.nats.issuer_account || response.iss;
+  if (e.operator !== null && !encrypted && signer !== e.account &&
+    !e.operator.signerKnown(signer)) {
+    return fail("Auth callout signing key is unknown");
+  }
   try {
-    return decodeClaims(response.nats.jwt ?? "", "user");
+    const jwt = response.nats.jwt ?? "";
+    return { user: decodeClaims(jwt, "user"), jwt };
   } catch (error) {
     if (!(error instanceof JwtError)) throw error;
     return fail(titleCase(error.message));
@@ -110,6 +129,29 @@ function connectionTypes(claims: UserClaims): ConnectionType[] | null {
   return all.length > 0 && known.length === 0 ? null : known;
 }
 
+/** Go's getIssuerAccount and placement: who signed the user and where it goes. */
+function issuerProblem(user: UserClaims, e: CalloutExpectation):
+  { account: string; problem: null } | { problem: string } {
+  const account = JSON.stringify(e.account);
+  if (e.operator === null) {
+    if (user.nats.issuer_account) {
+      return { problem: `Error non operator mode account ${account}: attempted to use ` +
+        "issuer_account" };
+    }
+    if (user.iss !== e.issuer) {
+      return { problem: `Wrong issuer for auth callout response on account ${account}, ` +
+        `expected ${JSON.stringify(e.issuer)} got ${JSON.stringify(user.iss)}` };
+    }
+    return { account: (user as { aud?: string }).aud ?? "", problem: null };
+  }
+  const issuer = user.nats.issuer_account || user.iss;
+  if (issuer !== e.issuer && !e.operator.allowedAccounts.has(issuer)) {
+    return { problem: `Account ${JSON.stringify(user.iss)} not permitted as valid account ` +
+      `option for auth callout for account ${account}` };
+  }
+  return { account: issuer, problem: null };
+}
+
 /** Checks the service's answer to one request; see the module comment. */
 export function checkCalloutResponse(body: Uint8Array, e: CalloutExpectation): CalloutVerdict {
   const account = JSON.stringify(e.account);
@@ -118,8 +160,9 @@ export function checkCalloutResponse(body: Uint8Array, e: CalloutExpectation): C
   }
   const text = openResponse(body, e);
   if (typeof text !== "string") return text;
-  const user = decodeResponse(text, e);
-  if ("ok" in user) return user;
+  const decoded = decodeResponse(text, e, e.xkp !== null && !text.startsWith(JWT_PREFIX));
+  if ("ok" in decoded) return decoded;
+  const user = decoded.user;
   const problem = timeProblem(user, Math.floor(e.nowMs / 1000));
   if (problem !== null) return fail(`Error validating user JWT: ${problem}`);
   if (user.sub !== e.userNkey) {
@@ -134,18 +177,13 @@ export function checkCalloutResponse(body: Uint8Array, e: CalloutExpectation): C
   if (types === null) {
     return fail(`Authorized user on account ${account} using invalid connection type`);
   }
-  if (user.nats.issuer_account) {
-    return fail(`Error non operator mode account ${account}: attempted to use issuer_account`);
-  }
-  if (user.iss !== e.issuer) {
-    return fail(`Wrong issuer for auth callout response on account ${account}, expected ` +
-      `${JSON.stringify(e.issuer)} got ${JSON.stringify(user.iss)}`);
-  }
+  const placement = issuerProblem(user, e);
+  if (placement.problem !== null) return fail(placement.problem);
   const expMs = user.exp ? user.exp * 1000 - e.nowMs : null;
   const expiresInMs = window === Infinity ? expMs : expMs === null ? window
     : Math.min(expMs, window);
   return { ok: true, user: {
-    account: (user as { aud?: string }).aud ?? "", name: user.name ?? "", claims: user,
+    account: placement.account, name: user.name ?? "", claims: user, jwt: decoded.jwt,
     permissions: permissionsFromJwt(user.nats), maxSubscriptions: claimedLimit(user.nats.subs),
     maxPayload: claimedLimit(user.nats.payload),
     expiresInMs: expiresInMs === null ? null : Math.max(0, expiresInMs),

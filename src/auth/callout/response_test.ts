@@ -13,7 +13,8 @@ const enc = (text: string) => new TextEncoder().encode(text);
 
 function expectation(extra: Partial<CalloutExpectation> = {}): CalloutExpectation {
   return { account: "AUTH", issuer: issuer.getPublicKey(), userNkey,
-    serverId: server.getPublicKey(), xkp: null, serviceXkey: "", nowMs: Date.now(), ...extra };
+    serverId: server.getPublicKey(), xkp: null, serviceXkey: "", nowMs: Date.now(),
+    operator: null, ...extra };
 }
 
 async function answer(data: { jwt?: string; error?: string }, user = userNkey,

@@ -34,6 +34,17 @@ export interface AccountJwtInfo {
   readonly disallowBearer: boolean;
   /** Seconds since the epoch; 0 = never. */
   readonly expiresAtSec: number;
+  /** An auth callout service decides on this account's users (null: none). */
+  readonly externalAuth: ExternalAuth | null;
+}
+
+/** Go's jwt.ExternalAuthorization, present when `auth_users` is not empty. */
+export interface ExternalAuth {
+  /** Users (public keys) that authenticate normally: the service's own connections. */
+  readonly authUsers: ReadonlySet<string>;
+  /** Accounts the service may place users in, besides this one. */
+  readonly allowedAccounts: ReadonlySet<string>;
+  readonly xkey: string;
 }
 
 /**
@@ -143,7 +154,15 @@ export function accountJwtInfo(jwt: string, claims: AccountClaims, strict: boole
     defaultPermissions: permissionsFromJwt(claims.nats.default_permissions),
     disallowBearer: limits.disallow_bearer === true,
     expiresAtSec: claims.exp ?? 0,
+    externalAuth: externalAuthOf(claims),
   };
+}
+
+function externalAuthOf(claims: AccountClaims): ExternalAuth | null {
+  const auth = claims.nats.authorization;
+  if (!auth?.auth_users?.length) return null;
+  return { authUsers: new Set(auth.auth_users),
+    allowedAccounts: new Set(auth.allowed_accounts ?? []), xkey: auth.xkey ?? "" };
 }
 
 /** Go's isRevoked: revoked when the entry for `subject` (or `*`) is at or after `issuedAt`. */

@@ -90,6 +90,8 @@ export interface AccountNats {
   default_permissions?: JwtPermissions;
   mappings?: Record<string, JwtMappingDestination[]>;
   tags?: string[];
+  /** External authorization: an auth callout service in this account. */
+  authorization?: { auth_users?: string[]; allowed_accounts?: string[]; xkey?: string };
 }
 
 export interface OperatorNats {

@@ -17,6 +17,8 @@ import {
 } from "../client_auth.ts";
 import { ClientPermissions, CompiledPermissions } from "../permissions.ts";
 import { checkProxy } from "../proxies.ts";
+import { denyCalloutSubject } from "../callout/client_callout.ts";
+import { startJwtCallout } from "../callout/jwt_callout.ts";
 import { isRevoked } from "./account_claims.ts";
 import { decodeClaims, JwtError } from "./claims.ts";
 import type { OperatorMode } from "./operator_mode.ts";
@@ -120,6 +122,24 @@ export function authenticateJwtClient(deps: ClientAuthDeps, operator: OperatorMo
     client.authError = ClosedReason.proxyRequired;
     return null;
   }
+  // An account naming an auth callout service hands its users (but the service's) to it.
+  const info = operator.loaded(user.account);
+  const external = info?.externalAuth ?? null;
+  if (info !== null && external !== null && deps.callout && !external.authUsers.has(
+    user.publicKey)) {
+    startJwtCallout(deps, operator, deps.callout, client, connect, info);
+    return null;
+  }
+  return bindJwtUser(deps, client, user, external !== null, true);
+}
+
+/**
+ * Binds an authenticated JWT user: account (connection limit), limits, permissions (no
+ * requests to the callout service from its own account), expiry. `session`: the user may be
+ * re-checked later (false for users an auth callout vouched for: no signature to re-check).
+ */
+export function bindJwtUser(deps: ClientAuthDeps, client: ClientConnection, user: JwtUser,
+  calloutAccount: boolean, session: boolean): Account | null {
   const account = deps.accountNamed(user.account);
   if (account === null) return null;
   if (client.account !== account && account.connectionsFull) {
@@ -130,10 +150,12 @@ export function authenticateJwtClient(deps: ClientAuthDeps, operator: OperatorMo
   }
   applyAccountLimits(deps, client, account, user);
   const authUser = authUserOf(user);
-  client.authUser = authUser;
-  client.permissions = authUser.permissions !== null
-    ? new ClientPermissions(authUser.permissions, deps.clock) : null;
-  setAuthExpiry(deps, client, user, user.expiresInMs);
+  const permissions = calloutAccount ? denyCalloutSubject(authUser.permissions)
+    : authUser.permissions;
+  client.authUser = { ...authUser, permissions };
+  client.permissions = permissions !== null ? new ClientPermissions(permissions, deps.clock)
+    : null;
+  setAuthExpiry(deps, client, session ? user : null, user.expiresInMs);
   return account;
 }
 
