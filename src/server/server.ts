@@ -19,6 +19,7 @@ import { newNonce } from "../auth/nkeys.ts";
 import { OperatorMode, operatorModeOn } from "../auth/jwt/operator_mode.ts";
 import { enforceJwtAccount, forgetJwtClient } from "../auth/jwt/client_jwt.ts";
 import { startClaimsServices } from "../auth/jwt/claims_services.ts";
+import { applyJwtJetStream, jetStreamLimitsOf } from "../auth/jwt/jetstream_limits.ts";
 import { ServerInfoStamp } from "../system/server_info.ts";
 import { ClientConnection, type ClientSocket } from "../client/connection.ts";
 import type { ConnectOptions } from "../client/connect_options.ts";
@@ -171,6 +172,7 @@ export class Server implements ClientContext {
     }
     if (this.systemAccount !== null) this.#startSystemServices(this.systemAccount);
     if (o.jetstream) this.jetstream = await startJetStream(this);
+    await this.#enableJwtJetStream();
     this.#tls.current = resolveListenerTls(o);
     this.#listener = listenClients(this, o.host, o.port === -1 ? 0 : o.port, this.#tls);
     this.log.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
@@ -267,6 +269,12 @@ export class Server implements ClientContext {
   authenticate(client: ClientConnection, connect: ConnectOptions): Account | null {
     const account = authenticateClient(this.#authDeps(client), client,
       this.#withCookieCredentials(client, connect), this.#mappedIdentities(client));
+    if (account !== null && this.#jetStreamPending(account)) {
+      // A JWT account with JetStream limits gets JetStream before its first client goes on.
+      client.awaitAuthentication();
+      void this.#enableJwtJetStream().then(() => this.#calloutDone(client, account));
+      return null;
+    }
     if (account !== null) {
       this.system?.connected(client, account.name);
     } else if (!client.closed && !client.authPending) {
@@ -304,7 +312,7 @@ export class Server implements ClientContext {
     return callout;
   }
 
-  /** A callout verdict arrived: events as for any CONNECT, then the client goes on. */
+  /** A deferred verdict (callout, JetStream setup): events as for any CONNECT, then on. */
   #calloutDone(client: ClientConnection, account: Account | null): void {
     if (account !== null) this.system?.connected(client, account.name);
     else if (!client.closed) {
@@ -318,11 +326,30 @@ export class Server implements ClientContext {
     const operator = new OperatorMode(this.options, {
       log: this.log,
       nowMs: () => Date.now(),
-      accountsChanged: () => this.#reloadAccounts(),
+      accountsChanged: () => {
+        this.#reloadAccounts();
+        void this.#enableJwtJetStream();
+      },
       enforce: (name, deleted) => enforceJwtAccount(this.#authDeps(), operator,
         [...this.clients.values()].filter((c) => c.account?.name === name), deleted),
     });
     return operator;
+  }
+
+  #jetStreamPending(account: Account): boolean {
+    const info = this.#operator?.loaded(account.name) ?? null;
+    return info !== null && this.jetstream !== null &&
+      !this.jetstream.accounts.has(account.name) && jetStreamLimitsOf(info.claims) !== null;
+  }
+
+  /** Operator mode: JetStream for the loaded accounts whose JWT gives it limits. */
+  async #enableJwtJetStream(): Promise<void> {
+    if (this.#operator === null || this.jetstream === null) return;
+    const loaded = [...this.#operator.allLoaded()].flatMap((info) => {
+      const account = this.accounts.get(info.claims.sub);
+      return account === undefined ? [] : [{ account, claims: info.claims }];
+    });
+    await applyJwtJetStream(this.jetstream, loaded, (message) => this.log.error(message));
   }
 
   /** The operator's system account is an account JWT: load it before binding it. */

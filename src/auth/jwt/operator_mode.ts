@@ -127,6 +127,11 @@ export class OperatorMode implements JwtAccountView {
     return this.#loaded.get(publicKey) ?? null;
   }
 
+  /** Every loaded account's JWT state. */
+  allLoaded(): IterableIterator<AccountJwtInfo> {
+    return this.#loaded.values();
+  }
+
   #decode(publicKey: string, jwt: string): AccountClaims | string {
     try {
       const claims = decodeClaims<AccountClaims["nats"]>(jwt, "account");
