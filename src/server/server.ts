@@ -20,6 +20,7 @@ import { OperatorMode, operatorModeOn } from "../auth/jwt/operator_mode.ts";
 import { enforceJwtAccount, forgetJwtClient } from "../auth/jwt/client_jwt.ts";
 import { startClaimsServices } from "../auth/jwt/claims_services.ts";
 import { applyJwtJetStream, jetStreamLimitsOf } from "../auth/jwt/jetstream_limits.ts";
+import { operatorStartupNotes } from "../auth/jwt/startup_notes.ts";
 import { ServerInfoStamp } from "../system/server_info.ts";
 import { ClientConnection, type ClientSocket } from "../client/connection.ts";
 import type { ConnectOptions } from "../client/connect_options.ts";
@@ -159,6 +160,14 @@ export class Server implements ClientContext {
       this.log.warn("Plaintext passwords detected, use nkeys or bcrypt");
     }
     if (o.configFile) this.log.info(`Using configuration file: ${o.configFile}`);
+    if (this.#operator !== null) {
+      const notes = operatorStartupNotes(this.#operator.operators,
+        o.systemAccount || this.#operator.operatorSystemAccount, o.resolverPreload,
+        Math.floor(Date.now() / 1000));
+      for (const line of notes.info) this.log.info(line);
+      for (const line of notes.warn) this.log.warn(line);
+      for (const line of notes.error) this.log.error(line);
+    }
     if (o.pidFile) writeFileSync(o.pidFile, String(process.pid));
     if (o.httpPort !== 0 || o.httpsPort !== 0) {
       this.#monitor = new Monitor(this, this.log, this.#monitorHooks());

@@ -79,6 +79,8 @@ ${op.preload(a, b, limited, expiring)}
     client.close();
     expect(info.auth_required).toBe(true);
     expect(typeof info.nonce).toBe("string");
+    expect(server.log()).toContain('Operator: "test-operator"');
+    expect(server.log()).toContain("Expires : Never");
   });
 
   test("creds users signed by the account or its signing key connect and message", async () => {
