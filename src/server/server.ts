@@ -281,7 +281,8 @@ export class Server implements ClientContext {
     if (account !== null && this.#jetStreamPending(account)) {
       // A JWT account with JetStream limits gets JetStream before its first client goes on.
       client.awaitAuthentication();
-      void this.#enableJwtJetStream().then(() => this.#calloutDone(client, account));
+      const done = () => this.#calloutDone(client, account);
+      void this.#enableJwtJetStream().then(done, done);
       return null;
     }
     if (account !== null) {

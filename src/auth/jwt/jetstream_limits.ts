@@ -38,6 +38,9 @@ export function jetStreamLimitsOf(claims: AccountClaims): AccountLimits | null {
   return r1 !== undefined ? limitsOfTier(r1) : null;
 }
 
+/** Enables in progress, so a second client of the account waits for the same one. */
+const inFlight = new WeakMap<JetStream, Map<string, Promise<unknown>>>();
+
 /** Enables JetStream (or updates its limits) for every loaded account whose JWT asks. */
 export async function applyJwtJetStream(js: JetStream,
   accounts: Iterable<{ account: Account; claims: AccountClaims }>,
@@ -45,16 +48,27 @@ export async function applyJwtJetStream(js: JetStream,
   for (const { account, claims } of accounts) {
     const limits = jetStreamLimitsOf(claims);
     if (limits === null) continue;
+    let flights = inFlight.get(js);
+    if (flights === undefined) inFlight.set(js, flights = new Map());
+    const pending = flights.get(account.name);
+    if (pending !== undefined) {
+      await pending.catch(() => {}); // the first waiter reports the failure
+      continue;
+    }
     const enabled = js.accounts.get(account.name);
     if (enabled !== undefined) {
       Object.assign(enabled.limits, limits);
       continue;
     }
+    const enabling = js.enableAccount(account, limits);
+    flights.set(account.name, enabling);
     try {
-      await js.enableAccount(account, limits);
+      await enabling;
     } catch (error) {
       warn(`Error configuring jetstream for account [${account.name}]: ` +
         (error as Error).message);
+    } finally {
+      flights.delete(account.name);
     }
   }
 }
