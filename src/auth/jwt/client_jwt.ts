@@ -103,7 +103,8 @@ function authUserOf(user: JwtUser): AuthUser {
  * permissions, limits and expiry. Returns the account to bind, or null when refused.
  */
 export function authenticateJwtClient(deps: ClientAuthDeps, operator: OperatorMode,
-  client: ClientConnection, connect: ConnectOptions, trustedProxy = false): Account | null {
+  client: ClientConnection, connect: ConnectOptions, trustedProxy = false,
+  allowCallout = true): Account | null {
   // Go: a client without a (decodable) user JWT takes the default sentinel, when set.
   if (operator.defaultSentinel !== "" && !looksLikeUserJwt(connect.jwt)) {
     connect.jwt = operator.defaultSentinel;
@@ -125,8 +126,9 @@ export function authenticateJwtClient(deps: ClientAuthDeps, operator: OperatorMo
   // An account naming an auth callout service hands its users (but the service's) to it.
   const info = operator.loaded(user.account);
   const external = info?.externalAuth ?? null;
-  if (info !== null && external !== null && deps.callout && !external.authUsers.has(
-    user.publicKey)) {
+  // A live connection checked again after a claims update is not sent to the service.
+  if (info !== null && external !== null && deps.callout && allowCallout &&
+    !external.authUsers.has(user.publicKey)) {
     startJwtCallout(deps, operator, deps.callout, client, connect, info);
     return null;
   }
@@ -205,7 +207,7 @@ export function reauthorizeJwtClients(deps: ClientAuthDeps, operator: OperatorMo
     const proxy = checkProxy(deps.options.proxiesTrusted ?? [], client.nonce,
       client.connect.proxySig);
     const account = authenticateJwtClient(deps, operator, client, client.connect,
-      proxy.proxied && proxy.trusted);
+      proxy.proxied && proxy.trusted, false);
     if (client.closed) continue;
     if (account === null || account !== client.account) {
       client.authViolation();
