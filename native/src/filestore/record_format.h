@@ -16,6 +16,8 @@ constexpr uint8_t kCompressionLz4 = 1;
 constexpr size_t kSaltBytes = 16;
 
 constexpr uint32_t kBlockSizeBytesDefault = 8u << 20;
+// Bytes a store reads ahead from one block file to serve the following records from memory.
+constexpr uint32_t kReadWindowBytes = 256u << 10;
 constexpr uint32_t kBlockSizeBytesMin = 4u << 10;
 constexpr uint32_t kBlockSizeBytesMax = 1u << 30;
 

@@ -184,6 +184,10 @@ class Store {
     };
     std::unique_ptr<Rewrite> rewrite;
     std::unique_ptr<RecordCodec> codec;
+    // Durable bytes read ahead from the file (ReadRecord), starting at read_window_offset.
+    // Durable bytes never change in place (a rewrite clears this), so it cannot go stale.
+    std::string read_window;
+    uint64_t read_window_offset = 0;
   };
 
   Store(Env* env, Options options);
@@ -226,6 +230,8 @@ class Store {
   std::string store_key_;
   std::map<uint32_t, std::unique_ptr<Block>> blocks_;
   Block* tail_ = nullptr;
+  // The one block holding a read window: a store keeps at most kReadWindowBytes read ahead.
+  Block* windowed_ = nullptr;
   uint32_t next_block_id_ = 1;
 
   SeqIndex index_;

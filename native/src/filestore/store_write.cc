@@ -87,13 +87,36 @@ bool Store::ReadRecord(Block* b, uint64_t offset, uint32_t length, std::string* 
     }
   }
   if (offset + length > b->durable_size) return false;
+  std::string& w = b->read_window;
+  if (b == windowed_ && offset >= b->read_window_offset &&
+      offset + length <= b->read_window_offset + w.size()) {
+    out->assign(w.data() + (offset - b->read_window_offset), length);
+    return true;
+  }
   if (!b->file) {
     Status s = env_->NewRandomAccessFile(MsgsDir() + "/" + BlockFileName(b->header.id), &b->file);
     if (!s.ok()) return false;
   }
-  out->resize(length);
   size_t got = 0;
-  return b->file->Read(offset, length, out->data(), &got).ok() && got == length;
+  if (length > kReadWindowBytes / 2) {
+    out->resize(length);
+    return b->file->Read(offset, length, out->data(), &got).ok() && got == length;
+  }
+  // Reads mostly walk forward (consumers, mirrors, snapshots): one pread serves the next
+  // records too. The window's buffer moves between blocks, so a store holds one at most.
+  if (windowed_ != nullptr && windowed_ != b) w = std::move(windowed_->read_window);
+  windowed_ = b;
+  const size_t want = static_cast<size_t>(std::min<uint64_t>(kReadWindowBytes,
+                                                             b->durable_size - offset));
+  w.resize(want);
+  b->read_window_offset = offset;
+  if (!b->file->Read(offset, want, w.data(), &got).ok() || got < length) {
+    w.clear();
+    return false;
+  }
+  w.resize(got);
+  out->assign(w.data(), length);
+  return true;
 }
 
 // Calls fn(seq) for every sequence in [from, to] whose slot was ever allocated, skipping runs of
@@ -128,6 +151,7 @@ void Store::RemoveBlockLater(uint32_t id) {
   op.block = id;
   pending_ops_.push_back(std::move(op));
   compaction_candidates_.erase(id);
+  if (windowed_ == b) windowed_ = nullptr;
   blocks_.erase(it);
 }
 
@@ -229,6 +253,7 @@ void Store::ApplyRewrite(Block* b) {
   b->size = b->durable_size = rw.size;
   b->header.generation = rw.generation;
   b->file.reset();
+  b->read_window.clear();  // offsets changed
   b->overlays.clear();
   b->lost_bytes = 0;
   lost_seqs_.erase(lost_seqs_.lower_bound(b->header.first_seq),

@@ -17,6 +17,10 @@ const TWO_32 = 2 ** 32;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
+/** Longer subjects go through TextDecoder. */
+const SUBJECT_ASCII_FAST_BYTES_MAX = 256;
+type Slice = (this: Uint8Array, start: number, end: number) => string;
+const latin1Slice = Buffer.prototype.latin1Slice as Slice;
 const INITIAL_CAPACITY_BYTES = 64 * 1024;
 
 /** Accumulates frames in one growing buffer; `bytes()` is valid until the next `add`/`reset`. */
@@ -83,8 +87,13 @@ export class FrameWriter {
   }
 }
 
-/** Decodes the frame at offset; returns the message and the offset after it. */
-export function decodeFrame(buf: Uint8Array, offset: number): { msg: StoredMsg; next: number } {
+/**
+ * Decodes the frame at offset; returns the message and the offset after it. With `owned` (a
+ * buffer made for this one call, as the native loads return) the headers and payload are views
+ * into it instead of copies.
+ */
+export function decodeFrame(buf: Uint8Array, offset: number, owned = false):
+  { msg: StoredMsg; next: number } {
   const v = new DataView(buf.buffer, buf.byteOffset + offset, FRAME_HEADER_BYTES);
   const subjectLen = v.getUint32(0, true);
   const hdrLen = v.getUint32(4, true);
@@ -98,22 +107,21 @@ export function decodeFrame(buf: Uint8Array, offset: number): { msg: StoredMsg; 
   if (end > buf.length) throw new RangeError(`Truncated message frame at offset "${offset}"`);
   const subject = decodeSubject(buf, body, subjectLen);
   const hdrStart = body + subjectLen;
-  // Copies: the caller owns what it loads, whatever buffer it came from.
-  const hdr = hdrLen === 0 ? EMPTY : buf.slice(hdrStart, hdrStart + hdrLen);
-  const payload = buf.slice(hdrStart + hdrLen, end);
+  // Copies unless owned: the caller owns what it loads, whatever buffer it came from.
+  const cut = owned ? buf.subarray : buf.slice;
+  const hdr = hdrLen === 0 ? EMPTY : cut.call(buf, hdrStart, hdrStart + hdrLen);
+  const payload = cut.call(buf, hdrStart + hdrLen, end);
   return { msg: { subject, hdr, payload, seq, ts, ttl }, next: end };
 }
 
-// Subjects are almost always short ASCII: building the string directly beats TextDecoder there.
+// Subjects are almost always short ASCII: a latin1 slice builds them without TextDecoder's cost.
 function decodeSubject(buf: Uint8Array, start: number, length: number): string {
-  if (length > 64) return decoder.decode(buf.subarray(start, start + length));
-  let s = "";
-  for (let i = start; i < start + length; i++) {
-    const c = buf[i];
-    if (c >= 0x80) return decoder.decode(buf.subarray(start, start + length));
-    s += String.fromCharCode(c);
+  const end = start + length;
+  if (length > SUBJECT_ASCII_FAST_BYTES_MAX) return decoder.decode(buf.subarray(start, end));
+  for (let i = start; i < end; i++) {
+    if (buf[i] >= 0x80) return decoder.decode(buf.subarray(start, end));
   }
-  return s;
+  return latin1Slice.call(buf, start, end);
 }
 
 /** Decodes every frame of a buffer. */

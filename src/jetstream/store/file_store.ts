@@ -303,11 +303,11 @@ export class FileStore implements StreamStore {
       if (result === -10) this.#afterDamage();
       throw new StoreError(nativeErrorCode(result));
     }
-    return decodeFrame(result, 0).msg;
+    return decodeFrame(result, 0, true).msg;
   }
 
   #msgOrNull(result: Uint8Array | number): StoredMsg | null {
-    if (typeof result !== "number") return decodeFrame(result, 0).msg;
+    if (typeof result !== "number") return decodeFrame(result, 0, true).msg;
     if (result === -10) this.#afterDamage();
     const code = nativeErrorCode(result);
     if (code === "eof" || code === "not_found") return null;
