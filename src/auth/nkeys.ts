@@ -6,7 +6,7 @@
  * @module
  */
 import { createPublicKey, type KeyObject, randomBytes, verify } from "node:crypto";
-import { crc16 } from "../util/nkey_id.ts";
+import { crc16 } from "../util/crc16.ts";
 
 /** Prefix bytes of public nkeys (the first base32 character names the role). */
 export const NkeyPrefix = {
