@@ -18,6 +18,7 @@ import { type RunningServer, startServer } from "../test/harness/server_process.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RateTable, SERVERS } from "./_side_by_side.ts";
 
 const OPS = Number(process.env.OPS ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -27,11 +28,6 @@ const PUT_WINDOW = 100;
 const GETTERS = 4;
 /** Distinct keys the gets read (written once before the get scenarios). */
 const KEYS = 1000;
-const ROOT = join(import.meta.dir, "..");
-const SERVERS: Record<string, string[]> = {
-  "Go nats-server": ["nats-server"],
-  natsd: [join(ROOT, "bin", "natsd")],
-};
 const VALUE = new Uint8Array(16);
 
 interface Scenario {
@@ -76,11 +72,6 @@ function scenarios(storage: "file" | "memory"): Scenario[] {
   ];
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 interface Target {
   label: string;
   server: RunningServer;
@@ -100,7 +91,7 @@ async function openTarget(label: string, command: string[], dir: string): Promis
 }
 
 async function main(): Promise<void> {
-  const results = new Map<string, Map<string, number[]>>();
+  const results = new RateTable();
   const targets: Target[] = [];
   const dirs: string[] = [];
   for (const [label, command] of Object.entries(SERVERS)) {
@@ -114,10 +105,7 @@ async function main(): Promise<void> {
       for (const { label, buckets } of targets) {
         const start = performance.now();
         await scenario.run(buckets[scenario.storage], scenario.ops);
-        const rate = scenario.ops / ((performance.now() - start) / 1000);
-        const perServer = results.get(scenario.name) ?? new Map<string, number[]>();
-        perServer.set(label, [...(perServer.get(label) ?? []), rate]);
-        results.set(scenario.name, perServer);
+        results.add(scenario.name, label, scenario.ops / ((performance.now() - start) / 1000));
       }
     }
   }
@@ -126,14 +114,7 @@ async function main(): Promise<void> {
     await server.stop();
   }
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  console.log(`| KV scenario (16 B values, median of ${RUNS}) | Go nats-server ops/s | ` +
-    "natsd ops/s | natsd / Go |");
-  console.log("|---|---|---|---|");
-  for (const [name, perServer] of results) {
-    const go = median(perServer.get("Go nats-server") ?? [0]);
-    const ours = median(perServer.get("natsd") ?? [0]);
-    console.log(`| ${name} | ${Math.round(go)} | ${Math.round(ours)} | ${(ours / go).toFixed(2)} |`);
-  }
+  results.print(`KV scenario (16 B values, median of ${RUNS})`, "ops/s");
 }
 
 await main();
