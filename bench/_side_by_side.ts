@@ -37,7 +37,8 @@ export class RateTable {
     for (const [name, perServer] of this.#rates) {
       const go = median(perServer.get(REFERENCE) ?? [0]);
       const ours = median(perServer.get(OURS) ?? [0]);
-      console.log(`| ${name} | ${Math.round(go)} | ${Math.round(ours)} | ${(ours / go).toFixed(2)} |`);
+      const ratio = (ours / go).toFixed(2);
+      console.log(`| ${name} | ${Math.round(go)} | ${Math.round(ours)} | ${ratio} |`);
     }
   }
 }
