@@ -28,26 +28,13 @@ import { isValidSubject } from "../subjects/subject.ts";
 import { ConfigError, NO_POSITION, type Position } from "./errors.ts";
 import * as features from "./feature_schemas.ts";
 import type { Handler, Mapper } from "./options_from_config.ts";
-import { validate, type Schema } from "./schema.ts";
+import { schemaChecked, strings } from "./mapper_checks.ts";
 import type { ConfigEntry, ConfigNode, MapNode } from "./values.ts";
 
 /** Go's `globalAccountName`: no configured account may take it. */
 const RESERVED_ACCOUNT = "$G";
 /** Go's DEFAULT_SYSTEM_ACCOUNT: created when named and not configured. */
 const SYSTEM_ACCOUNT = "$SYS";
-
-function schemaChecked(m: Mapper, e: ConfigEntry, schema: Schema): boolean {
-  const before = m.errors.length;
-  validate(e.value, schema, e.key,
-    { error: (p, r) => m.error(p, r), unknown: (path, pos) => m.unknown(path, pos) }, 0, e.keyPos);
-  return m.errors.length === before;
-}
-
-function strings(node: ConfigNode): string[] {
-  if (node.kind === "string") return [node.value];
-  if (node.kind !== "array") return [];
-  return node.items.flatMap((i) => (i.kind === "string" ? [i.value] : []));
-}
 
 /** Go's %q for a string slice: ["A" "B"]. */
 function quoteList(list: string[]): string {

@@ -9,27 +9,14 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { ConfigError, type Position } from "../../config/errors.ts";
 import * as features from "../../config/feature_schemas.ts";
 import type { Handler, Mapper } from "../../config/options_from_config.ts";
-import { validate, type Schema } from "../../config/schema.ts";
-import type { ConfigEntry, ConfigNode, MapNode } from "../../config/values.ts";
+import { schemaChecked, strings } from "../../config/mapper_checks.ts";
+import type { ConfigEntry, MapNode } from "../../config/values.ts";
 import type { Options } from "../../server/options.ts";
 import { isValidPublicAccountKey, isValidPublicOperatorKey } from "../nkeys.ts";
 import {
   decodeClaims, JWT_PREFIX, JwtError, type OperatorClaims, parseDecoratedJwt, type UserNats,
 } from "./claims.ts";
 import type { ResolverConfig } from "./operator_mode.ts";
-
-function schemaChecked(m: Mapper, e: ConfigEntry, schema: Schema): boolean {
-  const before = m.errors.length;
-  validate(e.value, schema, e.key,
-    { error: (p, r) => m.error(p, r), unknown: (path, pos) => m.unknown(path, pos) }, 0, e.keyPos);
-  return m.errors.length === before;
-}
-
-function strings(node: ConfigNode): string[] {
-  if (node.kind === "string") return [node.value];
-  if (node.kind !== "array") return [];
-  return node.items.flatMap((i) => (i.kind === "string" ? [i.value] : []));
-}
 
 /** Go's readOperatorJWT: a (decorated) JWT file, or the JWT inline; null with `problem`. */
 function readOperatorJwt(name: string): { jwt: string; system: string } | { problem: string } {
