@@ -16,6 +16,7 @@ import { accountRoutes } from "./api/account_api.ts";
 import { decodeRequest } from "./api/json_decode.ts";
 import { msgRoutes } from "./api/msg_api.ts";
 import type { ApiRoute } from "./api/router.ts";
+import { snapshotRoutes } from "./api/snapshot_api.ts";
 import { streamRoutes } from "./api/stream_api.ts";
 import { consumerRoutes } from "./api/consumer_api.ts";
 import { type AccountEnv, type AccountLimits, JsAccount } from "./js_account.ts";
@@ -80,7 +81,7 @@ export class JetStream {
   readonly #config: JetStreamConfig;
   readonly #clock: Clock;
   readonly #routeFactories: RouteFactory[] = [accountRoutes, streamRoutes, msgRoutes,
-    consumerRoutes];
+    consumerRoutes, snapshotRoutes];
   /** Patterns answered with a bad request when no route takes them. */
   readonly #fallbacks = ["*", "STREAM.>"];
   #explicitLimits: { memory: boolean; store: boolean };

@@ -4,6 +4,7 @@
  * that overlap checks, limits and directories stay in one place.
  * @module
  */
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Account } from "../accounts/account.ts";
 import type { InternalClient } from "../server/internal_client.ts";
@@ -11,7 +12,7 @@ import { type ApiError, apiError } from "./api/api_error.ts";
 import {
   JSAccountResourcesExceededErr, JSInsufficientResourcesErr, JSMaximumConsumersLimitErr,
   JSMaximumStreamsLimitErr, JSMemoryResourcesExceededErr, JSStorageResourcesExceededErr,
-  JSStreamNameExistErr, JSStreamReplicasNotSupportedErr, JSStreamSubjectOverlapErr,
+  JSStreamNameExistErr, JSStreamNameExistRestoreFailedErr, JSStreamReplicasNotSupportedErr, JSStreamSubjectOverlapErr,
 } from "./api/errors_generated.ts";
 import { goJson, type JsonValue, rfc3339Nano } from "./api/go_json.ts";
 import { ApiRouter, type RouterHost } from "./api/router.ts";
@@ -72,6 +73,8 @@ export class JsAccount implements StreamHost, RouterHost {
   readonly router: ApiRouter;
   limits: AccountLimits = { ...UNLIMITED };
   readonly #env: AccountEnv;
+  /** Names of streams being restored (not yet registered). */
+  readonly #restoring = new Set<string>();
 
   constructor(readonly account: Account, readonly client: InternalClient, env: AccountEnv) {
     this.#env = env;
@@ -237,6 +240,9 @@ export class JsAccount implements StreamHost, RouterHost {
   async addStream(cfg: StreamConfig): Promise<{ stream: Stream; created: boolean } | ApiError> {
     if (cfg.num_replicas > 1) return apiError(JSStreamReplicasNotSupportedErr);
     const existing = this.streams.get(cfg.name);
+    if (existing === undefined && this.#restoring.has(cfg.name)) {
+      return apiError(JSStreamNameExistErr);
+    }
     if (existing !== undefined) {
       return sameStreamConfig(existing.config, cfg)
         ? { stream: existing, created: false } : apiError(JSStreamNameExistErr);
@@ -255,6 +261,40 @@ export class JsAccount implements StreamHost, RouterHost {
     stream.start();
     this.streamAdvisory(cfg.name, "create");
     return { stream, created: true };
+  }
+
+  /**
+   * Builds a stream from a snapshot (STREAM.RESTORE): opened empty, filled by `fill`, registered
+   * and started only when that worked; otherwise it is deleted with everything it stored.
+   */
+  async restoreStream(cfg: StreamConfig, createdNs: bigint,
+    fill: (stream: Stream) => Promise<void>): Promise<Stream | ApiError> {
+    if (this.streams.has(cfg.name) || this.#restoring.has(cfg.name)) {
+      return apiError(JSStreamNameExistRestoreFailedErr);
+    }
+    this.#restoring.add(cfg.name);
+    try {
+      const streamsDir = this.streamsDir;
+      const dir = cfg.storage === "file" && streamsDir !== null ? join(streamsDir, cfg.name) : null;
+      // Leftovers of an earlier failed attempt are not this stream's data (Go removes them too).
+      if (dir !== null) await rm(dir, { recursive: true, force: true });
+      const stream = await Stream.open(this, { config: cfg, createdNs, dir, recovering: true });
+      await attachConsumerManager(this, stream, false);
+      try {
+        await fill(stream);
+        stream.reloaded();
+        await stream.writeMeta();
+        await stream.flushed();
+      } catch (error) {
+        await stream.delete();
+        throw error;
+      }
+      this.streams.set(cfg.name, stream);
+      stream.start();
+      return stream;
+    } finally {
+      this.#restoring.delete(cfg.name);
+    }
   }
 
   /** Opens a stream found on disk after a restart. */

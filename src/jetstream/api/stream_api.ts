@@ -44,7 +44,7 @@ const purgeRequest = object("JSApiStreamPurgeRequest",
 /** The stream name of `$JS.API.STREAM.<op>.<name>`. */
 const streamToken = (req: ApiRequest) => req.tokens[4] ?? "";
 
-function info(jsa: JsAccount, stream: Stream, opts: {
+export function info(jsa: JsAccount, stream: Stream, opts: {
   dynamicMetadata: boolean; domain: boolean; cluster?: boolean;
   state?: Record<string, JsonValue>;
 }): Record<string, JsonValue> {

@@ -387,6 +387,13 @@ export class Stream implements IngestState, DirectGetTarget {
     }
   }
 
+  /** After a restore loaded messages into the store behind the stream's back. */
+  reloaded(): void {
+    this.lastSeq = this.store.fastState().lastSeq;
+    this.#rebuildDedupe();
+    this.expiry?.rebuild();
+  }
+
   /** The stream's state JSON and subject paging. */
   state(opts: StateOptions = {}): ReturnType<typeof streamStateJson> {
     return streamStateJson(this.store, this.consumers.count, opts);
