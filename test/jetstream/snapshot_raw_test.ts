@@ -99,7 +99,7 @@ describe("snapshot and restore over the wire", () => {
     expect(consumer.num_pending).toBe(30);
   });
 
-  test("restoring onto an existing stream and a truncated archive fail with Go's err_codes", async () => {
+  test("restoring onto an existing stream, a truncated archive: Go's err_codes", async () => {
     await api("$JS.API.STREAM.CREATE.E", { name: "E", subjects: ["e.>"] });
     await nc.request("e.1", "x", { timeout: 5000 });
     const existing = await api("$JS.API.STREAM.RESTORE.E", { config: { name: "E" } });
