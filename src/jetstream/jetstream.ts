@@ -5,7 +5,7 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { freemem, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { statfsSync } from "node:fs";
@@ -13,6 +13,7 @@ import type { Account } from "../accounts/account.ts";
 import { InternalKind, type InternalClient } from "../server/internal_client.ts";
 import { ApiError } from "./api/api_error.ts";
 import { accountRoutes } from "./api/account_api.ts";
+import { serveAccountPurge } from "./api/account_purge.ts";
 import { decodeRequest } from "./api/json_decode.ts";
 import { msgRoutes } from "./api/msg_api.ts";
 import type { ApiRoute } from "./api/router.ts";
@@ -85,6 +86,7 @@ export class JetStream {
   /** Patterns answered with a bad request when no route takes them. */
   readonly #fallbacks = ["*", "STREAM.>"];
   #explicitLimits: { memory: boolean; store: boolean };
+  #stopSystem: (() => void) | null = null;
 
   private constructor(host: JetStreamHost, config: JetStreamConfig) {
     this.#host = host;
@@ -245,8 +247,27 @@ export class JetStream {
     return { config: checked, createdNs: created ?? this.#clock.nowNs() };
   }
 
+  /** Serves the system-account API (ACCOUNT.PURGE) on an internal client of `system`. */
+  serveSystemAccount(system: Account): void {
+    const client = this.#host.createInternalClient(system, InternalKind.jetstream);
+    this.#stopSystem = serveAccountPurge({
+      domain: this.domain,
+      deleteAccountStreams: async (name) => {
+        const jsa = this.accounts.get(name);
+        if (jsa === undefined) return 0;
+        const streams = [...jsa.streams.values()];
+        for (const stream of streams) await jsa.deleteStream(stream);
+        return streams.length;
+      },
+      removeAccountDir: (name) => rm(join(this.storeRoot, name), { recursive: true, force: true }),
+      log: (message) => this.#host.log.info(message),
+    }, client);
+  }
+
   /** Stops every account's streams; data stays on disk. */
   async stop(): Promise<void> {
+    this.#stopSystem?.();
+    this.#stopSystem = null;
     await Promise.all([...this.accounts.values()].map((jsa) => jsa.stop()));
     this.accounts.clear();
   }

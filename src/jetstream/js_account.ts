@@ -12,7 +12,8 @@ import { type ApiError, apiError } from "./api/api_error.ts";
 import {
   JSAccountResourcesExceededErr, JSInsufficientResourcesErr, JSMaximumConsumersLimitErr,
   JSMaximumStreamsLimitErr, JSMemoryResourcesExceededErr, JSStorageResourcesExceededErr,
-  JSStreamNameExistErr, JSStreamNameExistRestoreFailedErr, JSStreamReplicasNotSupportedErr, JSStreamSubjectOverlapErr,
+  JSStreamNameExistErr, JSStreamNameExistRestoreFailedErr, JSStreamReplicasNotSupportedErr,
+  JSStreamSubjectOverlapErr,
 } from "./api/errors_generated.ts";
 import { goJson, type JsonValue, rfc3339Nano } from "./api/go_json.ts";
 import { ApiRouter, type RouterHost } from "./api/router.ts";

@@ -55,5 +55,9 @@ export async function startJetStream(server: JetStreamServer): Promise<JetStream
     createInternalClient: (account, kind) => server.createInternalClient(account, kind),
   }, jetStreamConfig(server.options));
   for (const account of jetStreamAccounts(server)) await js.enableAccount(account);
+  const o = server.options;
+  const system = server.accounts.get(o.systemAccount !== "" ? o.systemAccount
+    : SYSTEM_ACCOUNT_NAME);
+  if (system !== undefined) js.serveSystemAccount(system);
   return js;
 }

@@ -75,7 +75,7 @@ describe("snapshot and restore over the wire", () => {
     // Replies name the chunk's size and index (2.14 sends full chunks; 2.9.10 what a read gave).
     chunks.filter((c) => c.reply).forEach((c, i) => {
       expect(c.reply).toMatch(/^\$JS\.SNAPSHOT\.ACK\.R\.[0-9A-Za-z]+\.\d+\.\d+$/);
-      expect(c.reply.endsWith(`.${c.data.length}.${i + 1}`)).toBe(true);
+      expect((c.reply ?? "").endsWith(`.${c.data.length}.${i + 1}`)).toBe(true);
     });
     if (!isGoServer()) expect(chunks[0].data.length).toBe(1024);
     expect((await api("$JS.API.STREAM.DELETE.R")).success).toBe(true);

@@ -134,7 +134,8 @@ export class RestoreReceiver {
     if (this.#over) return;
     this.#stopInput();
     this.#host.warn(error.message);
-    void this.#writes.catch(() => {}).then(() => this.#cleanup()).then(() => this.#opts.done(error));
+    void this.#writes.catch(() => {}).then(() => this.#cleanup())
+      .then(() => this.#opts.done(error));
   }
 
   async #cleanup(): Promise<void> {
