@@ -166,7 +166,11 @@ export class ConsumerManager implements StreamConsumers {
     };
   }
 
-  /** The store a new consumer gets: files for durables of file streams, else memory. */
+  /**
+   * The store a new consumer gets. On a file stream every consumer keeps its state in files,
+   * ephemerals too (nats-server restores them after a restart and lets inactive_threshold remove
+   * them); `mem_storage` and internal `direct` consumers (mirrors and sources) stay in memory.
+   */
   async openStore(name: string, config: ConsumerConfig, createdNs: bigint):
     Promise<ConsumerStore> {
     const storeConfig = {
@@ -175,8 +179,7 @@ export class ConsumerManager implements StreamConsumers {
       meta: consumerMeta(name, createdNs, config),
     };
     const dir = this.#stream.dir;
-    const durable = (config.durable_name ?? "") !== "";
-    if (dir === null || !durable || config.mem_storage === true) {
+    if (dir === null || config.mem_storage === true || config.direct === true) {
       return new MemConsumerStore(storeConfig);
     }
     return await FileConsumerStore.open(join(dir, CONSUMERS_DIR, name), storeConfig);
@@ -200,7 +203,11 @@ export class ConsumerManager implements StreamConsumers {
     return true;
   }
 
-  /** Restores the durable consumers stored under the stream's directory (after a restart). */
+  /**
+   * Restores the consumers stored under the stream's directory (after a restart). Ephemerals
+   * come back as ephemerals: their inactivity clock starts now, so one whose client does not
+   * come back (push: no subscriber on its deliver subject) is removed after inactive_threshold.
+   */
   async recover(): Promise<void> {
     const dir = this.#stream.dir;
     if (dir === null) return;

@@ -106,13 +106,15 @@ describe("ConsumerManager retention", () => {
 });
 
 describe("ConsumerManager lifecycle", () => {
-  test("durables live under the stream's obs/ directory and come back after a restart",
+  test("consumers live under the stream's obs/ directory and come back after a restart",
     async () => {
       await stream("D");
       await consumer("D", "keep", { ack_wait: 60_000_000_000 });
       await consumer("D", "eph_named", {});
-      await bed.api("$JS.API.CONSUMER.CREATE.D", { stream_name: "D",
+      const eph = await bed.api("$JS.API.CONSUMER.CREATE.D", { stream_name: "D",
         config: { ack_policy: "explicit" } });
+      await bed.api("$JS.API.CONSUMER.CREATE.D", { stream_name: "D",
+        config: { ack_policy: "explicit", name: "in_memory", mem_storage: true } });
       for (let i = 0; i < 3; i++) await bed.publish(`D.${i}`, `m${i}`);
       const delivered = await bed.requestMany("$JS.API.CONSUMER.MSG.NEXT.D.keep", "2",
         undefined, 2);
@@ -122,7 +124,10 @@ describe("ConsumerManager lifecycle", () => {
       expect(existsSync(join(d.dir!, "obs", "keep", "o.dat"))).toBe(true);
       await bed.restart();
       const names = await bed.api("$JS.API.CONSUMER.NAMES.D");
-      expect(names.consumers).toEqual(["eph_named", "keep"]);
+      // Ephemerals come back too (as ephemerals); mem_storage consumers do not.
+      expect(names.consumers).toEqual(["eph_named", eph.name, "keep"].sort());
+      const ephInfo = await bed.api(`$JS.API.CONSUMER.INFO.D.${eph.name}`);
+      expect((ephInfo.config as Json).durable_name).toBeUndefined();
       const info = await bed.api("$JS.API.CONSUMER.INFO.D.keep");
       expect([(info.delivered as Json).stream_seq, info.num_ack_pending, info.num_pending])
         .toEqual([2, 2, 1]);
