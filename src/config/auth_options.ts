@@ -27,6 +27,7 @@ import type { Options } from "../server/options.ts";
 import { isValidSubject } from "../subjects/subject.ts";
 import { ConfigError, NO_POSITION, type Position } from "./errors.ts";
 import * as features from "./feature_schemas.ts";
+import { mapAccountJetStream } from "./jetstream_options.ts";
 import type { Handler, Mapper } from "./options_from_config.ts";
 import { schemaChecked, strings } from "./mapper_checks.ts";
 import type { ConfigEntry, ConfigNode, MapNode } from "./values.ts";
@@ -578,6 +579,8 @@ function parseAccount(m: Mapper, name: string, block: MapNode, path: string): vo
       acc.mappings.push(...parseMappings(m, child));
     } else if (k === "limits") {
       parseLimits(m, child, acc);
+    } else if (k === "jetstream") {
+      mapAccountJetStream(m, child, name);
     } else {
       m.notAvailable(`accounts.${k}`, child.keyPos);
     }

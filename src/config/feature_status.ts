@@ -9,7 +9,6 @@
 export const FEATURE_NOT_AVAILABLE: ReadonlyMap<string, string> = new Map([
   ["authorization.nkey", "nkey authentication"],
   ["authorization.account", "accounts"],
-  ["accounts.jetstream", "JetStream"],
   ["accounts.msg_trace", "message tracing"],
   ["accounts.trace_dest", "message tracing"],
   ["accounts.exports.latency", "service latency tracking"],

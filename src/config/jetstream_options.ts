@@ -6,6 +6,7 @@
  * reported as unsupported. The block was type-checked by its schema before this runs.
  * @module
  */
+import type { AccountJetStreamOptions, AccountLimits } from "../jetstream/js_account.ts";
 import type { Options } from "../server/options.ts";
 import type { Position } from "./errors.ts";
 import type { Mapper } from "./options_from_config.ts";
@@ -121,4 +122,67 @@ export function mapJetStreamBlock(
     }
   }
   return enabled;
+}
+
+/** An account's limits before its settings: everything unlimited (-1). */
+const UNLIMITED: Readonly<AccountLimits> = {
+  max_memory: -1, max_storage: -1, max_streams: -1, max_consumers: -1, max_ack_pending: -1,
+  memory_max_stream_bytes: -1, storage_max_stream_bytes: -1, max_bytes_required: false,
+};
+
+/** Account limit fields by config key (nats-server's parseJetStreamForAccount). */
+const ACCOUNT_LIMIT_KEYS: ReadonlyMap<string, keyof AccountLimits> = new Map([
+  ["max_memory", "max_memory"], ["max_mem", "max_memory"], ["mem", "max_memory"],
+  ["memory", "max_memory"], ["max_store", "max_storage"], ["max_file", "max_storage"],
+  ["max_disk", "max_storage"], ["store", "max_storage"], ["disk", "max_storage"],
+  ["max_streams", "max_streams"], ["streams", "max_streams"],
+  ["max_consumers", "max_consumers"], ["consumers", "max_consumers"],
+  ["max_ack_pending", "max_ack_pending"],
+  ["mem_max_stream_bytes", "memory_max_stream_bytes"],
+  ["memory_max_stream_bytes", "memory_max_stream_bytes"],
+  ["disk_max_stream_bytes", "storage_max_stream_bytes"],
+  ["store_max_stream_bytes", "storage_max_stream_bytes"],
+  ["max_bytes_required", "max_bytes_required"], ["max_stream_bytes", "max_bytes_required"],
+  ["max_bytes", "max_bytes_required"],
+]);
+
+function accountJetStreamMap(m: Mapper, node: MapNode): AccountJetStreamOptions {
+  const limits: AccountLimits = { ...UNLIMITED };
+  let enabled = true;
+  for (const [key, e] of node.entries) {
+    const k = key.toLowerCase();
+    const v = e.value;
+    if ((k === "enabled" || k === "enable") && v.kind === "bool") enabled = v.value;
+    else if ((k === "disabled" || k === "disable") && v.kind === "bool") enabled = !v.value;
+    const field = ACCOUNT_LIMIT_KEYS.get(k);
+    if (field === undefined) continue;
+    if (field === "max_bytes_required") {
+      if (v.kind === "bool") limits.max_bytes_required = v.value;
+      continue;
+    }
+    const size = storageSize(v);
+    if (typeof size === "string") m.error(e.keyPos, `error parsing ${key}: ${size}`);
+    else limits[field] = size;
+  }
+  return { enabled, limits };
+}
+
+/**
+ * Maps an account's `jetstream` setting (`enabled`/`disabled`, a bool, or a map of limits with
+ * -1 for what it leaves out) into `jetstreamAccounts`.
+ */
+export function mapAccountJetStream(m: Mapper, e: ConfigEntry, account: string): void {
+  const v = e.value;
+  let settings: AccountJetStreamOptions;
+  if (v.kind === "bool") settings = { enabled: v.value, limits: { ...UNLIMITED } };
+  else if (v.kind === "string") {
+    const word = v.value.toLowerCase();
+    if (word !== "enabled" && word !== "enable" && word !== "disabled" && word !== "disable") {
+      m.error(e.keyPos, `Expected 'enabled' or 'disabled' for string value, got '${v.value}'`);
+      return;
+    }
+    settings = { enabled: word.startsWith("enable"), limits: { ...UNLIMITED } };
+  } else if (v.kind === "map") settings = accountJetStreamMap(m, v);
+  else return;
+  m.set("jetstreamAccounts", { ...m.options.jetstreamAccounts, [account]: settings }, e.keyPos);
 }

@@ -59,3 +59,36 @@ describe("storageSize", () => {
       'strconv.ParseInt: parsing "x": invalid syntax');
   });
 });
+
+describe("accounts { A { jetstream } }", () => {
+  test("maps enabled/disabled words, bools and limit maps (-1 for what is left out)", () => {
+    const r = load(`accounts {
+      A { jetstream { max_mem: 1M, max_file: "1G", streams: 3, consumers: 4,
+        max_bytes_required: true, mem_max_stream_bytes: 100, store_max_stream_bytes: 200,
+        max_ack_pending: 5 } }
+      B { jetstream: disabled }
+      C { jetstream: enabled }
+      D { jetstream: false }
+      E { jetstream { max_streams: 1 } }
+    }`);
+    const unlimited = { max_memory: -1, max_storage: -1, max_streams: -1, max_consumers: -1,
+      max_ack_pending: -1, memory_max_stream_bytes: -1, storage_max_stream_bytes: -1,
+      max_bytes_required: false };
+    expect(r.options.jetstreamAccounts).toEqual({
+      A: { enabled: true, limits: { max_memory: 1_000_000, max_storage: 2 ** 30, max_streams: 3,
+        max_consumers: 4, max_ack_pending: 5, memory_max_stream_bytes: 100,
+        storage_max_stream_bytes: 200, max_bytes_required: true } },
+      B: { enabled: false, limits: unlimited },
+      C: { enabled: true, limits: unlimited },
+      D: { enabled: false, limits: unlimited },
+      E: { enabled: true, limits: { ...unlimited, max_streams: 1 } },
+    });
+    // Honoured now: no "not available" report.
+    expect(r.unsupported).toEqual([]);
+  });
+
+  test("an unknown word is refused (by the schema, before the mapper)", () => {
+    expect(errorsOf("accounts { A { jetstream: maybe } }").join("\n"))
+      .toContain("'accounts.A.jetstream' must be one of 'enabled'");
+  });
+});

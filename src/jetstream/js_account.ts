@@ -37,6 +37,12 @@ export interface AccountLimits {
   max_bytes_required: boolean;
 }
 
+/** An account's `jetstream` setting in `accounts {}`: on or off, and its limits. */
+export interface AccountJetStreamOptions {
+  enabled: boolean;
+  limits: AccountLimits;
+}
+
 export const UNLIMITED: Readonly<AccountLimits> = Object.freeze({
   max_memory: -1, max_storage: -1, max_streams: -1, max_consumers: -1, max_ack_pending: -1,
   memory_max_stream_bytes: -1, storage_max_stream_bytes: -1, max_bytes_required: false,

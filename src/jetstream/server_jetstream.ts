@@ -1,8 +1,7 @@
 /**
  * Starting JetStream for a server from its Options: the `jetstream {}` settings become a
- * JetStreamConfig, and the accounts that get JetStream are enabled (the global account when no
- * accounts are configured, else every configured account but the system account, until accounts
- * carry their own `jetstream` settings).
+ * JetStreamConfig, and the accounts that get JetStream are enabled with their limits
+ * (jetStreamAccounts).
  * @module
  */
 import type { Account } from "../accounts/account.ts";
@@ -10,6 +9,7 @@ import { GLOBAL_ACCOUNT_NAME, SYSTEM_ACCOUNT_NAME } from "../accounts/account.ts
 import type { InternalClient, InternalKind } from "../server/internal_client.ts";
 import type { Options } from "../server/options.ts";
 import { JetStream, type JetStreamConfig, type JetStreamLog } from "./jetstream.ts";
+import type { AccountLimits } from "./js_account.ts";
 
 /** What starting JetStream needs from the server. */
 export interface JetStreamServer {
@@ -35,15 +35,34 @@ export function jetStreamConfig(o: Options): JetStreamConfig {
   };
 }
 
-/** The accounts JetStream is enabled for. */
-export function jetStreamAccounts(server: JetStreamServer): Account[] {
+/** An account JetStream is enabled for, with its limits (none: unlimited). */
+export interface EnabledAccount {
+  account: Account;
+  limits?: AccountLimits;
+}
+
+/**
+ * The accounts JetStream is enabled for. Without configured accounts: the global account. With
+ * accounts that have `jetstream` settings: those enabled by them, with their limits (as
+ * nats-server). With accounts but no `jetstream` setting anywhere: every account but the system
+ * account (natsd's default; nats-server would enable none).
+ */
+export function jetStreamAccounts(server: JetStreamServer): EnabledAccount[] {
   const o = server.options;
+  const settings = o.jetstreamAccounts ?? {};
   if (o.accounts.length === 0) {
     const global = server.accounts.get(GLOBAL_ACCOUNT_NAME);
-    return global === undefined ? [] : [global];
+    const own = settings[GLOBAL_ACCOUNT_NAME];
+    if (global === undefined || own?.enabled === false) return [];
+    return [{ account: global, limits: own?.limits }];
   }
   const system = o.systemAccount !== "" ? o.systemAccount : SYSTEM_ACCOUNT_NAME;
-  return [...server.accounts.values()].filter((a) => a.name !== system);
+  const others = [...server.accounts.values()].filter((a) => a.name !== system);
+  if (Object.keys(settings).length === 0) return others.map((account) => ({ account }));
+  return others.flatMap((account) => {
+    const own = settings[account.name];
+    return own?.enabled ? [{ account, limits: own.limits }] : [];
+  });
 }
 
 /** Starts JetStream and enables (and recovers) its accounts. */
@@ -54,7 +73,9 @@ export async function startJetStream(server: JetStreamServer): Promise<JetStream
     maxPendingBytes: server.options.maxPendingBytes,
     createInternalClient: (account, kind) => server.createInternalClient(account, kind),
   }, jetStreamConfig(server.options));
-  for (const account of jetStreamAccounts(server)) await js.enableAccount(account);
+  for (const { account, limits } of jetStreamAccounts(server)) {
+    await js.enableAccount(account, limits);
+  }
   const o = server.options;
   const system = server.accounts.get(o.systemAccount !== "" ? o.systemAccount
     : SYSTEM_ACCOUNT_NAME);

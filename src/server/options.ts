@@ -201,6 +201,8 @@ export interface Options {
   jetstreamMaxAckPending: number;
   jetstreamMaxRequestBatch: number;
   jetstreamMaxHaAssets: number;
+  /** Per-account `jetstream` settings of `accounts {}` (config/jetstream_options.ts). */
+  jetstreamAccounts: Record<string, import("../jetstream/js_account.ts").AccountJetStreamOptions>;
 }
 
 export function defaultOptions(): Options {
@@ -315,5 +317,6 @@ export function defaultOptions(): Options {
     jetstreamMaxAckPending: 0,
     jetstreamMaxRequestBatch: 0,
     jetstreamMaxHaAssets: 0,
+    jetstreamAccounts: {},
   };
 }
