@@ -84,6 +84,14 @@ describe("per-account JetStream settings", () => {
     expect(codeOf(await consumer("c3"))).toBe(10026);
   });
 
+  test("max_ack_pending caps consumers", async () => {
+    await api(a, "$JS.API.CONSUMER.DELETE.S3.c2");
+    const r = await api(a, "$JS.API.CONSUMER.DURABLE.CREATE.S3.p",
+      { stream_name: "S3", config: { durable_name: "p", ack_policy: "explicit",
+        max_ack_pending: 200 } });
+    expect(r.error).toMatchObject({ err_code: 10121 });
+  });
+
   test("accounts without JetStream: disabled, or not mentioned while others are", async () => {
     for (const nc of [b, c]) {
       const r = await nc.request("$JS.API.STREAM.NAMES", "", { timeout: 3000 }).then(
