@@ -77,6 +77,11 @@ export class Sublist<T extends SubjectSubscription> {
   #cache: Map<string, SublistResult<T>> | null;
   #cacheEntriesMax: number;
   #genId = 0;
+  /**
+   * Called after every insert and remove with the subscription (nats-server's sublist interest
+   * notifications: push consumers react to subscribers on their deliver subject coming and going).
+   */
+  onChange: ((sub: T) => void) | null = null;
   #inserts = 0;
   #removes = 0;
   #matches = 0;
@@ -119,6 +124,7 @@ export class Sublist<T extends SubjectSubscription> {
     this.#inserts++;
     this.#genId++;
     this.#invalidate(sub.subject);
+    this.onChange?.(sub);
   }
 
   /** Removes `sub`; false when it is not present. */
@@ -132,6 +138,7 @@ export class Sublist<T extends SubjectSubscription> {
     this.#removes++;
     this.#genId++;
     this.#invalidate(sub.subject);
+    this.onChange?.(sub);
     return true;
   }
 

@@ -31,6 +31,22 @@ describe("Sublist defaults", () => {
   });
 });
 
+describe("Sublist change notifications", () => {
+  test("onChange sees every insert and remove, and no duplicate or missing one", () => {
+    const sl = new Sublist<TestSub>();
+    const seen: string[] = [];
+    sl.onChange = (sub) => seen.push(`${sub.subject} ${sub.queue ?? "-"}`);
+    const a = new TestSub("a.b", null);
+    const q = new TestSub("a.*", "g");
+    sl.insert(a);
+    sl.insert(a);
+    sl.insert(q);
+    sl.remove(a);
+    sl.remove(a);
+    expect(seen).toEqual(["a.b -", "a.* g", "a.b -"]);
+  });
+});
+
 describe("Sublist native path", () => {
   test("a cache hit for a literal subject makes no native call", () => {
     const prototype = nativeAddon().NativeSublist.prototype;

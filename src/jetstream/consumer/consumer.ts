@@ -27,15 +27,13 @@ import {
   type Retention,
 } from "./core/mod.ts";
 import { deliverAs, hasInterest } from "./deliver_as.ts";
+import {
+  deliveryInterest, hookAccount, unwatchSubjects, watchSubjects,
+} from "./delivery_interest.ts";
 import { requiresHigherApiLevel } from "../stream/direct_get.ts";
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
-const NS_PER_MS = 1_000_000n;
-/** How soon an idle push consumer notices a new subscriber on its deliver subject. */
-export const INTEREST_POLL_NS_INACTIVE = 20n * NS_PER_MS;
-/** How soon an active push consumer notices its subscribers left while nothing is sent. */
-export const INTEREST_POLL_NS_ACTIVE = 250n * NS_PER_MS;
 /** Delivery rounds in one turn of the event loop before yielding to I/O. */
 const ROUNDS_PER_TURN_MAX = 8;
 
@@ -80,7 +78,13 @@ export class Consumer {
   #timerAtNs: bigint | null = null;
   #pumpQueued = false;
   #ackReplies: string[] = [];
-  #interestGen = -1;
+  /** A subscription on a subject the push interest depends on came or went. */
+  #interestDirty = true;
+  #watched: string[] = [];
+  readonly #onInterestChange = () => {
+    this.#interestDirty = true;
+    this.schedule();
+  };
   #closed = false;
 
   constructor(host: ConsumerHost, options: ConsumerOptions) {
@@ -107,7 +111,8 @@ export class Consumer {
         },
         maxMsgsPerSubject: host.maxMsgsPerSubject,
         rateBurstBytes: host.rateBurstBytes,
-        hasInterest: (subject) => hasInterest(host.account, subject),
+        hasInterest: (subject) => subject === (this.#config.deliver_subject ?? "")
+          ? this.#pushInterest() : hasInterest(host.account, subject),
         random: Math.random,
         newPinId: () => host.newId(),
       },
@@ -244,25 +249,30 @@ export class Consumer {
     });
   }
 
-  /** Push interest: notices subscribers coming and going (nats-server is told by its sublist). */
-  #checkInterest(now: bigint): void {
+  /**
+   * Push interest now, watching the subjects that decide it so that a subscriber coming or
+   * going reruns this (nats-server's sublist notifications).
+   */
+  #pushInterest(): boolean {
+    this.#interestDirty = false;
     const deliver = this.#config.deliver_subject ?? "";
-    if (deliver === "") return;
-    const gen = this.#host.account.sublist.genId;
-    if (gen === this.#interestGen) return;
-    this.#interestGen = gen;
-    const interest = hasInterest(this.#host.account, deliver);
+    if (deliver === "" || this.#closed) return false;
+    const probe = deliveryInterest(this.#host.account, deliver, this.#config.deliver_group ?? "");
+    for (const account of probe.accounts) hookAccount(account);
+    this.#watched = watchSubjects(this.#onInterestChange, this.#watched, probe.subjects);
+    return probe.interest;
+  }
+
+  /** Tells the machine when a subscriber on the deliver subject came or went. */
+  #checkInterest(now: bigint): void {
+    if (!this.#interestDirty || (this.#config.deliver_subject ?? "") === "") return;
+    const interest = this.#pushInterest();
     if (interest !== this.core.pushActive) this.core.setInterest(interest, now);
   }
 
   #armTimer(): void {
     if (this.#closed) return;
-    let at = this.core.nextDeadline();
-    if ((this.#config.deliver_subject ?? "") !== "") {
-      const poll = this.#host.clock.nowNs() +
-        (this.core.pushActive ? INTEREST_POLL_NS_ACTIVE : INTEREST_POLL_NS_INACTIVE);
-      if (at === null || poll < at) at = poll;
-    }
+    const at = this.core.nextDeadline();
     if (at === this.#timerAtNs) return;
     const clock = this.#host.clock;
     if (this.#timer !== null) clock.clearTimer(this.#timer);
@@ -308,7 +318,7 @@ export class Consumer {
     this.#config = config;
     this.store.updateConfig({ ackPolicy: config.ack_policy, maxDeliver: config.max_deliver, meta });
     this.core.updateConfig(coreConfig(config), this.#host.clock.nowNs());
-    this.#interestGen = -1;
+    this.#interestDirty = true;
     this.schedule();
   }
 
@@ -324,6 +334,8 @@ export class Consumer {
     this.#closed = true;
     for (const sub of this.#subs) this.#host.client.unsubscribe(sub);
     this.#subs = [];
+    unwatchSubjects(this.#onInterestChange, this.#watched);
+    this.#watched = [];
     if (this.#timer !== null) this.#host.clock.clearTimer(this.#timer);
     this.#timer = null;
     if (options.deleted && options.advisory) {

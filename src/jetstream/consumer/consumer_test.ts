@@ -5,6 +5,10 @@ import { FakeClock, MemStore } from "../store/mod.ts";
 import type { ConsumerConfig } from "./config.ts";
 import { Consumer, type ConsumerHost } from "./consumer.ts";
 import { MemConsumerStore } from "./store/mod.ts";
+import { watchedSubjectCount } from "./delivery_interest.ts";
+import { StreamImportSink } from "../../accounts/import_sinks.ts";
+import type { StreamImportLink } from "../../accounts/links.ts";
+import { Subscription } from "../../client/subscription.ts";
 
 const enc = new TextEncoder();
 const MS = 1_000_000n;
@@ -89,10 +93,70 @@ describe("Consumer driver", () => {
       const got: string[] = [];
       s.client.subscribe("out", (subject) => got.push(subject));
       expect(got).toEqual([]);
-      s.clock.advance(20n * MS);
+      // Notified by the sublist: no time has to pass.
       await tick();
       expect(got).toEqual(["a"]);
     });
+
+  test("push interest is a subscription on exactly the deliver subject, as nats-server's",
+    async () => {
+      const s = setup({ deliver_subject: "out.x" });
+      const got: string[] = [];
+      s.client.subscribe("out.*", (subject) => got.push(`wild ${subject}`));
+      s.client.subscribe("out.x", (subject) => got.push(`queue ${subject}`), "q");
+      store(s, "a");
+      await tick();
+      expect([s.consumer.core.pushActive, got]).toEqual([false, []]);
+      const exact = s.client.subscribe("out.x", (subject) => got.push(`exact ${subject}`));
+      await tick();
+      expect(s.consumer.core.pushActive).toBe(true);
+      expect(got.sort()).toEqual(["exact a", "queue a", "wild a"]);
+      s.client.unsubscribe(exact);
+      await tick();
+      expect(s.consumer.core.pushActive).toBe(false);
+    });
+
+  test("a deliver_group consumer counts only members of its queue group", async () => {
+    const s = setup({ deliver_subject: "out", deliver_group: "workers" });
+    const got: string[] = [];
+    s.client.subscribe("out", () => got.push("plain"));
+    s.client.subscribe("out", () => got.push("other"), "others");
+    store(s, "a");
+    await tick();
+    expect([s.consumer.core.pushActive, got]).toEqual([false, []]);
+    s.client.subscribe("out", () => got.push("worker"), "workers");
+    await tick();
+    expect(s.consumer.core.pushActive).toBe(true);
+    expect(got.sort()).toEqual(["other", "plain", "worker"]);
+  });
+
+  test("push interest can come through a stream import from another account", async () => {
+    const s = setup({ deliver_subject: "out" });
+    const importer = new Account("B");
+    const link = { to: "in.out", transform: null, usePublished: false } as unknown as
+      StreamImportLink;
+    const sink = new StreamImportSink(link, importer);
+    s.client.account.sublist.insert(new Subscription(sink, "out", null, "1") as Subscription);
+    store(s, "a");
+    await tick();
+    expect(s.consumer.core.pushActive).toBe(false);
+    const b = new InternalClient(2, importer, InternalKind.jetstream);
+    const got: string[] = [];
+    const sub = b.subscribe("in.out", (subject) => got.push(subject));
+    await tick();
+    expect([s.consumer.core.pushActive, got]).toEqual([true, ["a"]]);
+    b.unsubscribe(sub);
+    await tick();
+    expect(s.consumer.core.pushActive).toBe(false);
+  });
+
+  test("a stopped consumer watches nothing", async () => {
+    const before = watchedSubjectCount();
+    const s = setup({ deliver_subject: "watched.out" });
+    expect(watchedSubjectCount()).toBe(before + 1);
+    await s.consumer.stop({ deleted: false, advisory: false });
+    expect(watchedSubjectCount()).toBe(before);
+  });
 
   test("a push ephemeral whose subscriber left goes after its inactive threshold", async () => {
     const s = setup({ durable_name: undefined, deliver_subject: "out",
