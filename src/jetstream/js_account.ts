@@ -289,6 +289,8 @@ export class JsAccount implements StreamHost, RouterHost {
       await attachConsumerManager(this, stream, false);
       try {
         await fill(stream);
+        const over = this.#restoredOverLimit(cfg.storage, stream.store.fastState().bytes);
+        if (over !== null) throw over;
         stream.reloaded();
         await stream.writeMeta();
         await stream.flushed();
@@ -302,6 +304,17 @@ export class JsAccount implements StreamHost, RouterHost {
     } finally {
       this.#restoring.delete(cfg.name);
     }
+  }
+
+  /** A restored stream's bytes against the account's limit (nats-server's checkAllLimits). */
+  #restoredOverLimit(storage: "file" | "memory", bytes: number): ApiError | null {
+    const memory = storage === "memory";
+    const limit = memory ? this.limits.max_memory : this.limits.max_storage;
+    const used = this.usage();
+    if (limit >= 0 && (memory ? used.memory : used.storage) + bytes > limit) {
+      return apiError(memory ? JSMemoryResourcesExceededErr : JSStorageResourcesExceededErr);
+    }
+    return null;
   }
 
   /** Opens a stream found on disk after a restart. */

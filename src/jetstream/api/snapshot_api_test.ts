@@ -164,6 +164,17 @@ describe("STREAM.SNAPSHOT and STREAM.RESTORE", () => {
     expect(again.final.error).toBeUndefined();
   });
 
+  test("a restore beyond the account's storage limit is refused and leaves nothing", async () => {
+    await fill("file");
+    const snap = await snapshot("S");
+    await bed.api("$JS.API.STREAM.DELETE.S");
+    bed.jsa.limits.max_storage = 2000;
+    const { final } = await restore("S", { config: snap.response.config }, snap.bytes);
+    expect(final.error).toEqual({ code: 500, err_code: 10047,
+      description: "insufficient storage resources available" });
+    expect(codeOf(await bed.api("$JS.API.STREAM.INFO.S"))).toBe(10059);
+  });
+
   test("an archive of another stream is refused", async () => {
     await fill("memory");
     const snap = await snapshot("S");
