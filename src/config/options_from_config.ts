@@ -427,6 +427,9 @@ const websocketBlock: Handler = (m, e) => {
     } else if (k === "handshake_timeout" && v.kind === "string") {
       const ms = m.parseDuration(child, v.value);
       if (ms !== undefined) m.set("wsHandshakeTimeoutMs", ms, child.keyPos);
+    } else if (k === "handshake_timeout" && v.kind === "int") {
+      // A number is seconds, as in nats-server.
+      m.set("wsHandshakeTimeoutMs", Number(v.value) * 1000, child.keyPos);
     } else if (k === "tls" && v.kind === "map") {
       for (const [tk, tv] of v.entries) {
         const name = tk.toLowerCase();

@@ -1,43 +1,99 @@
 /**
- * The WebSocket listener (nats-server's `websocket {}`): Bun.serve upgrades HTTP requests and
- * each WebSocket carries the ordinary NATS protocol in binary frames. The connection on top is
- * the same ClientConnection as for TCP; this file only moves bytes and checks origins.
+ * The WebSocket listener (nats-server's `websocket {}`): a Bun.listen socket (TLS for wss) reads
+ * the HTTP upgrade request itself (websocket_upgrade.ts) within `handshake_timeout`, then
+ * carries the ordinary NATS protocol in RFC 6455 binary frames (websocket_frames.ts). The
+ * connection on top is the same ClientConnection as for TCP: this file only moves bytes.
  * @module
  */
-import type { Server as BunServer, ServerWebSocket } from "bun";
+import type { Socket } from "bun";
 import { readFileSync } from "node:fs";
 import type { ClientConnection, ClientSocket } from "../client/connection.ts";
 import type { ClientAcceptor, Listener } from "./listener_bun.ts";
 import type { Options } from "./options.ts";
 import { TlsConfigError } from "./tls_config.ts";
 import { type CookieCredentials, cookieCredentials } from "./websocket_auth.ts";
+import {
+  closePayload, encodeFrame, encodeMessage, WsCloseStatus, wsCompressedBytesMax, WsFrameDecoder,
+  WsOpcode, WsProtocolError,
+} from "./websocket_frames.ts";
+import {
+  acceptUpgrade, errorResponse, type WsUpgrade, WsUpgradeError, WsRequestReader,
+} from "./websocket_upgrade.ts";
 
-/** Bun buffers at most this much per WebSocket before it reports backpressure. */
+/** Kept for callers that size buffers by it: frames queued past the kernel's share. */
 export const WS_BACKPRESSURE_BYTES_MAX = 16 * 1024 * 1024;
-/** Largest frame natsd accepts: a full max_payload message plus its control line. */
-const WS_FRAME_OVERHEAD_BYTES = 64 * 1024;
 
 interface WsData {
-  client: ClientConnection | null;
+  /** Set until the upgrade completes (or fails). */
+  request: WsRequestReader | null;
+  handshakeTimer: ReturnType<typeof setTimeout> | null;
   adapter: WsAdapter | null;
-  remoteAddress: string;
-  cookieCredentials: CookieCredentials;
+  decoder: WsFrameDecoder | null;
+  client: ClientConnection | null;
 }
 
+/**
+ * The connection's socket: each write becomes one binary message. A frame the kernel took only
+ * in part is finished on drain; until then writes take nothing, so the connection waits.
+ */
 class WsAdapter implements ClientSocket {
-  constructor(readonly ws: ServerWebSocket<WsData>, readonly remoteAddress: string,
+  #pending: Uint8Array | null = null;
+  #closing = false;
+  client: ClientConnection | null = null;
+
+  constructor(readonly socket: Socket<WsData>, readonly remoteAddress: string,
+    readonly remotePort: number | undefined, readonly compress: boolean,
     readonly cookieCredentials: CookieCredentials) {}
-  /** A frame is all or nothing: sent or queued in Bun counts as taken; dropped is 0. */
+
   write(data: Uint8Array): number {
-    const result = this.ws.sendBinary(data);
-    return result === 0 ? 0 : data.length;
+    if (this.#pending !== null || this.#closing) return 0;
+    this.#send(encodeMessage(data, this.compress));
+    return data.length;
   }
+
+  /** Control frames go out even behind pending data (queued after it). */
+  control(opcode: number, payload: Uint8Array): void {
+    this.#send(encodeFrame(opcode, payload));
+  }
+
+  /** The server closes: a close frame (normal closure, as for a client-initiated close). */
   end(): void {
-    this.ws.close();
+    this.closeWith(WsCloseStatus.normal, "");
+  }
+
+  closeWith(status: number, reason: string): void {
+    if (this.#closing) return;
+    this.control(WsOpcode.close, closePayload(status, reason));
+    this.#closing = true;
+    this.socket.end();
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+  resume(): void {
+    this.socket.resume();
+  }
+
+  onDrain(): void {
+    const pending = this.#pending;
+    if (pending === null) return;
+    this.#pending = null;
+    this.#send(pending);
+    if (this.#pending === null) this.client?.onDrain();
+  }
+
+  #send(frame: Uint8Array): void {
+    if (this.#pending !== null) {
+      this.#pending = Buffer.concat([this.#pending, frame]);
+      return;
+    }
+    const written = Math.max(this.socket.write(frame), 0);
+    if (written < frame.length) this.#pending = frame.subarray(written);
   }
 }
 
-/** Validates the options as nats-server does and returns what Bun.serve needs for TLS. */
+/** Validates the options as nats-server does and returns what Bun.listen needs for TLS. */
 function websocketTls(o: Options): { cert: string; key: string } | null {
   const hasTls = o.wsTlsCertFile !== "" || o.wsTlsKeyFile !== "";
   if (!hasTls && !o.wsNoTls) {
@@ -45,7 +101,9 @@ function websocketTls(o: Options): { cert: string; key: string } | null {
   }
   if (!hasTls) return null;
   try {
-    return { cert: readFileSync(o.wsTlsCertFile, "utf8"), key: readFileSync(o.wsTlsKeyFile, "utf8") };
+    return {
+      cert: readFileSync(o.wsTlsCertFile, "utf8"), key: readFileSync(o.wsTlsKeyFile, "utf8"),
+    };
   } catch (error) {
     throw new TlsConfigError(`websocket: error parsing TLS: ${(error as Error).message}`);
   }
@@ -74,49 +132,115 @@ export function originAllowed(o: Options, origin: string | null, host: string | 
   return true;
 }
 
-export function listenWebsocket(acceptor: ClientAcceptor, o: Options): Listener & { scheme: string } {
+
+export function listenWebsocket(
+  acceptor: ClientAcceptor, o: Options,
+): Listener & { scheme: string } {
   const tls = websocketTls(o);
-  const server: BunServer<WsData> = Bun.serve<WsData>({
+  const server = Bun.listen<WsData>({
     hostname: o.wsHost || o.host,
     port: o.wsPort === -1 ? 0 : o.wsPort,
     ...(tls ? { tls } : {}),
-    // handshake_timeout bounds the HTTP upgrade request. Bun counts whole seconds and sweeps
-    // idle requests coarsely (about every 10 s here), so the bound is approximate.
-    idleTimeout: Math.min(Math.max(Math.ceil(o.wsHandshakeTimeoutMs / 1000), 1), 255),
-    fetch(request, bun) {
-      if (!originAllowed(o, request.headers.get("origin"), request.headers.get("host"))) {
-        return new Response("Forbidden: origin not allowed", { status: 403 });
-      }
-      const remoteAddress = bun.requestIP(request)?.address ?? "";
-      const cookies = cookieCredentials(o, request.headers.get("cookie"));
-      const data = { client: null, adapter: null, remoteAddress, cookieCredentials: cookies };
-      if (bun.upgrade(request, { data })) {
-        return undefined as unknown as Response;
-      }
-      return new Response("Bad Request: expected a WebSocket upgrade", { status: 400 });
-    },
-    websocket: {
-      perMessageDeflate: o.wsCompression,
-      maxPayloadLength: o.maxPayloadBytes + WS_FRAME_OVERHEAD_BYTES,
-      backpressureLimit: WS_BACKPRESSURE_BYTES_MAX,
-      idleTimeout: 0, // NATS pings keep the connection alive
-      open(ws) {
-        const adapter = new WsAdapter(ws, ws.data.remoteAddress, ws.data.cookieCredentials);
-        ws.data.adapter = adapter;
-        ws.data.client = acceptor.acceptClient(adapter,
-          { start: true, tls: tls !== null, websocket: true });
+    socket: {
+      open(socket) {
+        socket.setNoDelay(true);
+        socket.data = {
+          request: new WsRequestReader(), handshakeTimer: null, adapter: null, decoder: null,
+          client: null,
+        };
+        // As Go's http.Server ReadTimeout: the TLS handshake and the whole upgrade request
+        // must arrive within handshake_timeout, else the socket closes without an answer.
+        if (o.wsHandshakeTimeoutMs > 0) {
+          socket.data.handshakeTimer = setTimeout(() => {
+            socket.data.handshakeTimer = null;
+            if (socket.data.request !== null) socket.end();
+          }, o.wsHandshakeTimeoutMs);
+        }
       },
-      message(ws, message) {
-        const bytes = typeof message === "string" ? new TextEncoder().encode(message) : message;
-        ws.data.client?.onData(bytes);
+      // With this handler Bun opens TLS sockets at accept (so the timer covers the TLS
+      // handshake too) and a socket can be closed before its handshake completes.
+      handshake(socket, success, error) {
+        if (success) return;
+        acceptor.log.debug(`WebSocket TLS handshake error: ${error?.message ?? "unknown"}`);
+        socket.end();
       },
-      drain(ws) {
-        ws.data.client?.onDrain();
+      data(socket, chunk) {
+        if (socket.data.request !== null) onRequestBytes(socket, chunk, acceptor, o, tls !== null);
+        else if (socket.data.decoder !== null) onFrameBytes(socket, chunk);
       },
-      close(ws) {
-        ws.data.client?.onSocketClosed();
+      drain(socket) {
+        socket.data.adapter?.onDrain();
+      },
+      close(socket) {
+        clearHandshakeTimer(socket.data);
+        socket.data.client?.onSocketClosed();
+      },
+      error(socket, error) {
+        acceptor.log.debug(`WebSocket socket error: ${error.message}`);
+        clearHandshakeTimer(socket.data);
+        socket.data.client?.onSocketClosed();
       },
     },
   });
-  return { port: server.port ?? 0, scheme: tls ? "wss" : "ws", stop: () => server.stop(true) };
+  return { port: server.port, scheme: tls ? "wss" : "ws", stop: () => server.stop(true) };
+}
+
+function clearHandshakeTimer(data: WsData | undefined): void {
+  if (data?.handshakeTimer) clearTimeout(data.handshakeTimer);
+  if (data) data.handshakeTimer = null;
+}
+
+/** Upgrade request bytes: answer 101 and start the NATS connection, or an HTTP error. */
+function onRequestBytes(
+  socket: Socket<WsData>, chunk: Uint8Array, acceptor: ClientAcceptor, o: Options,
+  secure: boolean,
+): void {
+  const data = socket.data;
+  let upgrade: WsUpgrade;
+  try {
+    const head = data.request!.push(chunk);
+    if (head === null) return;
+    upgrade = acceptUpgrade(head, {
+      compression: o.wsCompression,
+      originAllowed: (origin, host) => originAllowed(o, origin, host),
+    });
+  } catch (error) {
+    if (!(error instanceof WsUpgradeError)) throw error;
+    data.request = null;
+    clearHandshakeTimer(data);
+    acceptor.log.error(`${socket.remoteAddress} - ${error.message}`);
+    socket.write(errorResponse(error));
+    socket.end();
+    return;
+  }
+  data.request = null;
+  clearHandshakeTimer(data);
+  socket.write(upgrade.response);
+  const adapter = new WsAdapter(socket, upgrade.forwardedFor ?? socket.remoteAddress,
+    (socket as unknown as { remotePort?: number }).remotePort, upgrade.compress,
+    cookieCredentials(o, upgrade.cookie));
+  data.adapter = adapter;
+  data.decoder = new WsFrameDecoder({
+    data: (bytes) => data.client?.onData(bytes),
+    ping: (payload) => adapter.control(WsOpcode.pong, payload),
+    close: (status, body) => {
+      // Echo the peer's status (none for "no status"), then the socket closes.
+      adapter.control(WsOpcode.close, status === null ? new Uint8Array(0)
+        : closePayload(status, Buffer.from(body).toString("utf8")));
+      socket.end();
+    },
+  }, upgrade.compress, wsCompressedBytesMax(o.maxPayloadBytes));
+  data.client = acceptor.acceptClient(adapter, { start: true, tls: secure, websocket: true });
+  adapter.client = data.client;
+}
+
+function onFrameBytes(socket: Socket<WsData>, chunk: Uint8Array): void {
+  const data = socket.data;
+  try {
+    data.decoder!.push(chunk);
+  } catch (error) {
+    if (!(error instanceof WsProtocolError)) throw error;
+    data.decoder = null;
+    data.adapter!.closeWith(error.status, error.reason);
+  }
 }

@@ -146,6 +146,27 @@ describe("WebSocket", () => {
     }
   });
 
+  test("handshake_timeout closes unfinished upgrade requests (silent or partial)", async () => {
+    const server = await startServer({
+      config: "websocket { port: -1, no_tls: true, handshake_timeout: \"200ms\" }\n",
+    });
+    try {
+      const port = Number(new URL(server.websocketUrl!).port);
+      const silent = await RawClient.connect(port);
+      const partial = await RawClient.connect(port);
+      partial.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
+      await silent.waitClosed();
+      await partial.waitClosed();
+      // No HTTP answer for a request that never completed, as Go's read timeout.
+      expect([silent.buffered, partial.buffered]).toEqual(["", ""]);
+      const ws = await wsconnect({ servers: server.websocketUrl!, reconnect: false });
+      await ws.flush();
+      await ws.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("websocket authorization overrides the server's for WebSocket clients only", async () => {
     const server = await startServer({
       config: "authorization { token: tcp-secret }\n" +
@@ -226,6 +247,20 @@ describe("WebSocket", () => {
       certs = makeTestCerts();
     });
     afterAll(() => rmSync(certs.dir, { recursive: true, force: true }));
+
+    test("wss: handshake_timeout also bounds a client that never starts TLS", async () => {
+      const server = await startServer({
+        config: `websocket {\n port: -1\n handshake_timeout: "200ms"\n` +
+          ` tls { cert_file: "${certs.serverCert}"\n key_file: "${certs.serverKey}" }\n}\n`,
+      });
+      try {
+        const silent = await RawClient.connect(Number(new URL(server.websocketUrl!).port));
+        await silent.waitClosed();
+        expect(silent.buffered).toBe("");
+      } finally {
+        await server.stop();
+      }
+    });
 
     test("wss with the server certificate", async () => {
       const server = await startServer({
