@@ -74,7 +74,7 @@ export class RestoreReceiver {
   readonly #onChunk: ChunkHandler = (_subject, reply, _hdr, body) => {
     if (this.#over) return;
     if (reply === "") {
-      this.#end(new Error(`${this.#opts.label} requires reply subject for each chunk`), false);
+      this.#end(new Error(`${this.#opts.label} requires reply subject for each chunk`));
       return;
     }
     if (body.length === 0) {
@@ -95,7 +95,7 @@ export class RestoreReceiver {
     }, (error: Error) => {
       if (this.#over) return;
       this.#host.publish(reply, this.#opts.chunkFailed(error));
-      this.#end(error, false);
+      this.#end(error);
     });
   };
 
@@ -118,7 +118,7 @@ export class RestoreReceiver {
   #arm(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
-      this.#end(new Error(`${this.#opts.label} is stalled`), true);
+      this.#end(new Error(`${this.#opts.label} is stalled`));
     }, this.#opts.inactivityMs ?? RESTORE_INACTIVITY_MS);
   }
 
@@ -130,7 +130,7 @@ export class RestoreReceiver {
     this.#unsubscribe = null;
   }
 
-  #end(error: Error, _stalled: boolean): void {
+  #end(error: Error): void {
     if (this.#over) return;
     this.#stopInput();
     this.#host.warn(error.message);
