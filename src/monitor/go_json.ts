@@ -12,6 +12,7 @@ export type GoJsonValue =
   | undefined
   | boolean
   | number
+  | bigint
   | string
   | GoJsonValue[]
   | Map<string, GoJsonValue>
@@ -47,6 +48,9 @@ function encode(value: GoJsonValue, indent: string, prefix: string): string {
       return value ? "true" : "false";
     case "number":
       return goNumber(value);
+    case "bigint":
+      // JetStream details carry nanosecond durations and int64 limits beyond 2^53.
+      return value.toString();
     case "string":
       return goString(value);
   }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ClosedClientInfo } from "../server/closed_clients.ts";
+import type { JsAccount } from "../jetstream/js_account.ts";
 import type { Options } from "../server/options.ts";
 
 /**
@@ -120,11 +121,6 @@ export interface JetStreamUsageView {
   readonly domain: string;
   usage(): { memory: number; storage: number };
   reserved(storage: "file" | "memory"): number;
-  readonly accounts: ReadonlyMap<string, {
-    readonly router: { readonly total: number; readonly errors: number };
-    readonly streams: ReadonlyMap<string, {
-      readonly store: { fastState(): { msgs: number; bytes: number } };
-      readonly consumers: { readonly count: number };
-    }>;
-  }>;
+  /** Each JetStream account, read through jetstream/jsz_detail.ts. */
+  readonly accounts: ReadonlyMap<string, JsAccount>;
 }

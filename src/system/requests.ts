@@ -9,7 +9,8 @@
  */
 import { accountz, accstatz } from "../monitor/accounts_endpoints.ts";
 import { connz, CONNZ_LIMIT_DEFAULT } from "../monitor/connz.ts";
-import { gatewayz, ipqueuesz, jsz, leafz, raftz, routez } from "../monitor/feature_endpoints.ts";
+import { gatewayz, ipqueuesz, leafz, raftz, routez } from "../monitor/feature_endpoints.ts";
+import { jszAccount, jszBodyOptions, jszValue, NotLeaderError } from "../monitor/jsz.ts";
 import type { GoJsonValue } from "../monitor/go_json.ts";
 import { health, healthReply } from "../monitor/healthz.ts";
 import { ConnState, Query } from "../monitor/query.ts";
@@ -111,7 +112,7 @@ export const SERVER_ENDPOINTS: ReadonlyMap<string, (ctx: RequestContext, o: Opti
   ["LEAFZ", (ctx) => replyValue(leafz(ctx.source, query({}), ctx.clock))],
   ["ACCOUNTZ", (ctx, o) => replyValue(accountz(ctx.source, query({ acc: str(o.account) }),
     ctx.clock))],
-  ["JSZ", (ctx) => replyValue(jsz(ctx.source, query({}), ctx.clock))],
+  ["JSZ", (ctx, o) => jszValue(ctx.source, jszBodyOptions(o), ctx.clock)],
   ["HEALTHZ", (ctx, o) => healthData(ctx, o)],
   ["IPQUEUESZ", () => replyValue(ipqueuesz(query({})))],
   ["RAFTZ", () => replyValue(raftz())],
@@ -134,7 +135,8 @@ export const ACCOUNT_ENDPOINTS: ReadonlyMap<string, (ctx: RequestContext, o: Opt
   ["SUBSZ", (ctx, o, account) => subszData(ctx, o, account, true)],
   ["CONNZ", (ctx, o, account) => connzData(ctx, o, account)],
   ["LEAFZ", (ctx) => replyValue(leafz(ctx.source, query({}), ctx.clock))],
-  ["JSZ", (ctx) => replyValue(jsz(ctx.source, query({}), ctx.clock))],
+  ["JSZ", (ctx, o, account) => account === "PING" ? "skip"
+    : jszAccount(ctx.source, account, jszBodyOptions(o))],
   ["INFO", (ctx, _o, account) => (replyValue(accountz(ctx.source, query({ acc: account }),
     ctx.clock)) as { account_detail: GoJsonValue }).account_detail],
   ["STATZ", (ctx, o, account) => {
@@ -161,6 +163,8 @@ export function answer(body: Uint8Array, ctx: RequestContext,
     const data = build(options);
     return data === "skip" ? "skip" : { data };
   } catch (error) {
+    // Go's errSkipZreq: a server that is not the one asked for stays silent.
+    if (error instanceof NotLeaderError) return "skip";
     return { error: { code: 500, description: (error as Error).message } };
   }
 }

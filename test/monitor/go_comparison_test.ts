@@ -21,7 +21,7 @@ const NATSD_ONLY = [
   "varz.stale_connection_stats", "varz.disk_io_wait_stats",
   // 2.9.10 writes only the statistics when subs is not requested.
   "subsz.server_id", "subsz.now", "subsz.total", "subsz.offset", "subsz.limit",
-  "routez.server_name", "jsz.api.level", "jsz.total",
+  "routez.server_name", "jsz.api.level", "jsz.total", "jsz.limits",
   "accstatz.account_statz[].name", "accstatz.account_statz[].num_subscriptions",
   "accstatz.account_statz[].sent.gateways", "accstatz.account_statz[].sent.routes",
   "accstatz.account_statz[].sent.leafs", "accstatz.account_statz[].received.gateways",
