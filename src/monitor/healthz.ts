@@ -1,7 +1,9 @@
 /**
- * /healthz with nats-server's checks that apply while JetStream is not running: parameter
- * consistency (400), `js-server-only`, and JetStream requested in the options but not enabled
- * (503 "unavailable"). The status code is the HTTP status; the JSON is compact, as Go writes it.
+ * /healthz with nats-server's single-server checks: parameter consistency (400),
+ * `js-server-only`, JetStream requested in the options but not enabled (503 "unavailable"), and
+ * the 2.10+ asset checks `account=`, `stream=`, `consumer=` (404 when missing), each failure
+ * either as `error` or, with `details=true`, as typed `errors[]`. The status code is the HTTP
+ * status; the JSON is compact, as Go writes it.
  * @module
  */
 import type { GoJsonValue } from "./go_json.ts";
@@ -21,11 +23,42 @@ export interface HealthOptions {
   consumer: string;
 }
 
+/** The JetStream assets /healthz looks up (accounts, their streams and consumers). */
+export interface HealthAssets {
+  hasAccount(account: string): boolean;
+  hasStream(account: string, stream: string): boolean;
+  hasConsumer(account: string, stream: string, consumer: string): boolean;
+}
+
 export interface HealthInputs {
   /** JetStream requested in the options (`-js`, `jetstream {}`). */
   jetStreamConfigured: boolean;
   /** JetStream actually running. */
   jetStreamEnabled: boolean;
+  /** The running JetStream's assets; absent: nothing can be found. */
+  assets?: HealthAssets;
+}
+
+/** What HealthAssets reads from a running JetStream (the monitor's JetStream view). */
+export interface AssetView {
+  readonly accounts: ReadonlyMap<string, {
+    readonly streams: ReadonlyMap<string, { readonly consumers: unknown }>;
+  }>;
+}
+
+/** Lookups over a JetStream's accounts, streams and (public) consumers. */
+export function healthAssets(js: AssetView | null | undefined): HealthAssets | undefined {
+  if (js === null || js === undefined) return undefined;
+  const stream = (account: string, name: string) => js.accounts.get(account)?.streams.get(name);
+  return {
+    hasAccount: (account) => js.accounts.has(account),
+    hasStream: (account, name) => stream(account, name) !== undefined,
+    hasConsumer: (account, name, consumer) => {
+      const manager = stream(account, name)?.consumers as
+        { consumers?: ReadonlyMap<string, unknown> } | undefined;
+      return manager?.consumers?.has(consumer) ?? false;
+    },
+  };
 }
 
 export interface HealthResult {
@@ -50,16 +83,43 @@ export function parseHealthQuery(query: Query): { options: HealthOptions; deprec
   };
 }
 
-type ErrorType = "BAD_REQUEST" | "JETSTREAM";
+type ErrorType = "BAD_REQUEST" | "JETSTREAM" | "ACCOUNT" | "STREAM" | "CONSUMER";
+
+/** The asset a HealthzError names (Go's account, stream, consumer fields, each omitempty). */
+interface Subject {
+  account?: string;
+  stream?: string;
+  consumer?: string;
+}
 
 function failure(status: number, plainStatus: string, type: ErrorType, error: string,
-  details: boolean): HealthResult {
+  details: boolean, subject: Subject = {}): HealthResult {
   if (details) {
-    return {
-      status, body: { status: "error", errors: [{ type, error }] }, warning: "1 errors",
-    };
+    const item = { type, ...subject, error };
+    return { status, body: { status: "error", errors: [item] }, warning: "1 errors" };
   }
   return { status, body: { status: plainStatus, error }, warning: JSON.stringify(error) };
+}
+
+/** Go's single-server asset checks: the named account, stream and consumer must exist. */
+function assetFailure(o: HealthOptions, assets: HealthAssets | undefined): HealthResult | null {
+  const q = (text: string) => JSON.stringify(text);
+  const { account, stream, consumer, details } = o;
+  if (account === "") return null;
+  if (assets?.hasAccount(account) !== true) {
+    return failure(404, "unavailable", "ACCOUNT", `JetStream account ${q(account)} not found`,
+      details, { account });
+  }
+  if (stream === "") return null;
+  if (!assets.hasStream(account, stream)) {
+    return failure(404, "unavailable", "STREAM",
+      `JetStream stream ${q(stream)} not found on account ${q(account)}`, details,
+      { account, stream });
+  }
+  if (consumer === "" || assets.hasConsumer(account, stream, consumer)) return null;
+  return failure(404, "unavailable", "CONSUMER", `JetStream consumer ${q(consumer)} not ` +
+    `found for stream ${q(stream)} on account ${q(account)}`, details,
+    { account, stream, consumer });
 }
 
 export function health(o: HealthOptions, inputs: HealthInputs): HealthResult {
@@ -76,7 +136,8 @@ export function health(o: HealthOptions, inputs: HealthInputs): HealthResult {
   if (!inputs.jetStreamEnabled) {
     return failure(503, "unavailable", "JETSTREAM", JETSTREAM_NOT_ENABLED, o.details);
   }
-  return ok;
+  if (o.jsEnabledOnly) return ok;
+  return assetFailure(o, inputs.assets) ?? ok;
 }
 
 export function healthReply(result: HealthResult): Reply {

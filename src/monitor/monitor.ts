@@ -13,7 +13,7 @@ import { gatewayz, ipqueuesz, leafz, raftz, routez } from "./feature_endpoints.t
 import { jsz } from "./jsz.ts";
 import { EXPOSITION_CONTENT_TYPE } from "./exposition.ts";
 import type { GoJsonValue } from "./go_json.ts";
-import { health, healthReply, parseHealthQuery } from "./healthz.ts";
+import { health, healthAssets, healthReply, parseHealthQuery } from "./healthz.ts";
 import { indexPage } from "./index_page.ts";
 import { metricsText } from "./metrics.ts";
 import { ProcessUsage } from "./process_usage.ts";
@@ -220,6 +220,7 @@ export class Monitor {
     const result = health(options, {
       jetStreamConfigured: this.source.options.jetstream,
       jetStreamEnabled: this.hooks.jetStreamEnabled?.() ?? false,
+      assets: healthAssets(this.source.jetstream),
     });
     if (result.warning) this.log.warn(`Healthcheck failed: ${result.warning}`);
     return healthReply(result);

@@ -12,7 +12,7 @@ import { connz, CONNZ_LIMIT_DEFAULT } from "../monitor/connz.ts";
 import { gatewayz, ipqueuesz, leafz, raftz, routez } from "../monitor/feature_endpoints.ts";
 import { jszAccount, jszBodyOptions, jszValue, NotLeaderError } from "../monitor/jsz.ts";
 import type { GoJsonValue } from "../monitor/go_json.ts";
-import { health, healthReply } from "../monitor/healthz.ts";
+import { health, healthAssets, healthReply } from "../monitor/healthz.ts";
 import { ConnState, Query } from "../monitor/query.ts";
 import type { Reply } from "../monitor/reply.ts";
 import type { MonitorSource } from "../monitor/source.ts";
@@ -98,6 +98,7 @@ function healthData(ctx: RequestContext, o: Options): GoJsonValue {
   } as Parameters<typeof health>[0], {
     jetStreamConfigured: ctx.source.options.jetstream,
     jetStreamEnabled: ctx.jetStreamEnabled(),
+    assets: healthAssets(ctx.source.jetstream),
   })));
 }
 
