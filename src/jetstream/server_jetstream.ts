@@ -11,6 +11,11 @@ import type { Options } from "../server/options.ts";
 import { JetStream, type JetStreamConfig, type JetStreamLog } from "./jetstream.ts";
 import type { AccountLimits } from "./js_account.ts";
 
+/** A server whose JetStream a reload may start or stop. */
+export interface ReloadableServer extends JetStreamServer {
+  jetstream: JetStream | null;
+}
+
 /** What starting JetStream needs from the server. */
 export interface JetStreamServer {
   readonly options: Options;
@@ -81,4 +86,41 @@ export async function startJetStream(server: JetStreamServer): Promise<JetStream
     : SYSTEM_ACCOUNT_NAME);
   if (system !== undefined) js.serveSystemAccount(system);
   return js;
+}
+
+/** Stops JetStream, keeping its data on disk, with nats-server's log lines. */
+export async function stopJetStream(js: JetStream, log: JetStreamLog): Promise<void> {
+  log.info("Initiating JetStream Shutdown...");
+  await js.stop();
+  log.info("JetStream Shutdown");
+}
+
+/** Each server's reload switches, applied one after the other. */
+const switching = new WeakMap<ReloadableServer, Promise<void>>();
+
+/**
+ * A reload changed `jetstream` (options already hold the new value). As nats-server: turning it
+ * on starts JetStream (recovering what the store directory holds; a failure is a warning), turning
+ * it off shuts it down and leaves the data on disk for the next start.
+ */
+export function reloadJetStream(server: ReloadableServer): Promise<void> {
+  const previous = switching.get(server) ?? Promise.resolve();
+  const next = previous.then(() => switchJetStream(server));
+  switching.set(server, next);
+  return next;
+}
+
+async function switchJetStream(server: ReloadableServer): Promise<void> {
+  if (server.options.jetstream && server.jetstream === null) {
+    server.log.info("Restarting JetStream");
+    try {
+      server.jetstream = await startJetStream(server);
+    } catch (error) {
+      server.log.warn(`Can't start JetStream: ${(error as Error).message}`);
+    }
+  } else if (!server.options.jetstream && server.jetstream !== null) {
+    const js = server.jetstream;
+    server.jetstream = null;
+    await stopJetStream(js, server.log);
+  }
 }

@@ -48,6 +48,7 @@ import { ClosedClientRing, type ClosedClientInfo } from "./closed_clients.ts";
 import { Monitor } from "../monitor/monitor.ts";
 import { SystemServices } from "../system/system_services.ts";
 import { JS_API_LEVEL, type JetStream, startJetStream } from "../jetstream/mod.ts";
+import { reloadJetStream } from "../jetstream/server_jetstream.ts";
 import { rawAuthUser } from "../monitor/conn_info.ts";
 
 /** A reload's resources, opened before anything changes. */
@@ -482,6 +483,8 @@ export class Server implements ClientContext {
       (this.options as unknown as Record<string, unknown>)[change.option] = change.newValue;
     }
     this.#applyReloadedOptions(plan, prepared);
+    // As nats-server: JetStream starts or stops with the reload (data stays on disk).
+    if (plan.changes.some((c) => c.option === "jetstream")) void reloadJetStream(this);
     if (plan.changes.some((change) => change.group === "auth")) {
       // As nats-server: accounts, users and permissions apply to connected clients at once.
       if (plan.changes.some((c) => c.option === "accounts" || c.option === "mappings")) {
