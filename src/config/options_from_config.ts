@@ -8,6 +8,7 @@
  */
 import { DEFAULTS, defaultOptions, type Options } from "../server/options.ts";
 import { isKnownCipherSuite } from "../server/tls_ciphers.ts";
+import { checkCurvePreferences, CurvePreferenceError } from "../server/tls_curves.ts";
 import { configDigest } from "./digest.ts";
 import { DurationError, formatDurationMs, parseDurationMs } from "./duration.ts";
 import {
@@ -312,7 +313,7 @@ function durationField(field: keyof Options & string): Handler {
 /** TLS keys natsd maps; the rest of the block is type-checked and reported. */
 const TLS_MAPPED = new Set(["cert_file", "key_file", "ca_file", "verify", "verify_and_map",
   "timeout", "handshake_first", "first", "immediate", "pinned_certs", "min_version",
-  "minimum_version", "cipher_suites"]);
+  "minimum_version", "cipher_suites", "curve_preferences"]);
 
 /** The client `tls {}` block (nats-server's parseTLS for the parts natsd serves). */
 const tlsBlock: Handler = (m, e) => {
@@ -350,6 +351,8 @@ const tlsBlock: Handler = (m, e) => {
       const unknown = names.find((name) => !isKnownCipherSuite(name));
       if (unknown !== undefined) m.error(child.keyPos, `unrecognized cipher ${unknown}`);
       else m.set("tlsCipherSuites", names, child.keyPos);
+    } else if (k === "curve_preferences" && v.kind === "array") {
+      tlsCurvePreferences(m, child, v.items.flatMap((i) => (i.kind === "string" ? [i.value] : [])));
     } else if ((k === "min_version" || k === "minimum_version") && v.kind === "string") {
       if (v.value !== "1.2" && v.value !== "1.3") {
         m.error(child.keyPos, `unsupported TLS version: ${v.value}`);
@@ -449,6 +452,21 @@ const websocketBlock: Handler = (m, e) => {
     }
   }
 };
+
+/** curve_preferences: Go's names, refused as Go refuses them; unavailable ones reported. */
+function tlsCurvePreferences(m: Mapper, e: ConfigEntry, names: string[]): void {
+  try {
+    for (const name of checkCurvePreferences(names)) {
+      m.unsupported.push({ key: "tls.curve_preferences", position: e.keyPos,
+        feature: `TLS curve preference ${name}` });
+    }
+  } catch (error) {
+    if (!(error instanceof CurvePreferenceError)) throw error;
+    m.error(e.keyPos, error.message);
+    return;
+  }
+  m.set("tlsCurvePreferences", names, e.keyPos);
+}
 
 /** handshake_first: true/false, "auto" (50ms fallback) or a fallback duration. */
 function tlsHandshakeFirst(m: Mapper, e: ConfigEntry): void {

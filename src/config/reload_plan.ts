@@ -130,6 +130,7 @@ const POLICY: Record<keyof Options, Policy> = {
   tlsPinnedCerts: reload("tls.pinned_certs", "tls"),
   tlsMinVersion: reload("tls.min_version", "tls"),
   tlsCipherSuites: reload("tls.cipher_suites", "tls"),
+  tlsCurvePreferences: reload("tls.curve_preferences", "tls"),
   allowNonTls: refuse("allow_non_tls"),
   // The WebSocket listener is set up at start (as in nats-server, which reloads only parts).
   wsHost: refuse("websocket.host"),

@@ -113,6 +113,8 @@ export interface Options {
   tlsMinVersion: string;
   /** Go cipher suite names (cipher_suites); empty = the runtime's defaults. */
   tlsCipherSuites: string[];
+  /** Go curve names (curve_preferences), in order; empty = the runtime's defaults. */
+  tlsCurvePreferences: string[];
   allowNonTls: boolean;
 
   // WebSocket listener (the `websocket {}` block); wsPort 0 = off, -1 = random
@@ -262,6 +264,7 @@ export function defaultOptions(): Options {
     tlsPinnedCerts: [],
     tlsMinVersion: "",
     tlsCipherSuites: [],
+    tlsCurvePreferences: [],
     allowNonTls: false,
     wsHost: "",
     wsPort: 0,

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import type { ListenerTls } from "./listener_bun.ts";
 import type { Options } from "./options.ts";
 import { opensslCipherList } from "./tls_ciphers.ts";
+import { ecdhCurveList } from "./tls_curves.ts";
 
 /** A configuration natsd cannot start with (the message is nats-server's). */
 export class TlsConfigError extends Error {
@@ -36,6 +37,8 @@ export function resolveListenerTls(o: Options): ListenerTls | null {
       rejectUnauthorized: o.tlsVerify,
       ...(opensslCipherList(o.tlsCipherSuites) !== ""
         ? { ciphers: opensslCipherList(o.tlsCipherSuites) } : {}),
+      ...(ecdhCurveList(o.tlsCurvePreferences) !== ""
+        ? { ecdhCurve: ecdhCurveList(o.tlsCurvePreferences) } : {}),
       // min_version is checked after the handshake (tlsVersionAllowed): Bun's TLS options
       // refused even matching clients when given a minimum version.
     },
