@@ -122,6 +122,21 @@ describe("STREAM.SNAPSHOT and STREAM.RESTORE", () => {
     expect(((await consumerInfo("D")).ack_floor as Json).stream_seq).toBe(3);
   });
 
+  test("ephemeral consumers come back as ephemerals", async () => {
+    await fill("file");
+    const eph = await bed.api("$JS.API.CONSUMER.CREATE.S.eph", { stream_name: "S",
+      config: { name: "eph", ack_policy: "explicit", inactive_threshold: 3_600_000_000_000 } });
+    expect(eph.error).toBeUndefined();
+    await pull("S", "eph", 2);
+    const snap = await snapshot("S");
+    await bed.api("$JS.API.STREAM.DELETE.S");
+    await restore("S", { config: snap.response.config }, snap.bytes);
+    const info = await consumerInfo("eph");
+    expect((info.config as Json).durable_name).toBeUndefined();
+    expect((info.delivered as Json).stream_seq).toBe(2);
+    expect((await bed.api("$JS.API.CONSUMER.NAMES.S")).consumers).toEqual(["D", "eph"]);
+  });
+
   test("no_consumers leaves the consumers out", async () => {
     await fill("file");
     const snap = await snapshot("S", { no_consumers: true });

@@ -1,6 +1,6 @@
 /**
  * A stream as an archive (archive.ts) and back: the configuration, the store's messages and the
- * durable consumers with their delivery state. The snapshot is taken in one event-loop turn (the
+ * consumers (durable and ephemeral, as nats-server includes both) with their delivery state. The snapshot is taken in one event-loop turn (the
  * store snapshot, stream state and consumer states agree); restore builds the stream aside and
  * registers it only when every record was applied, so a bad archive leaves nothing behind.
  * @module
@@ -36,7 +36,6 @@ export function snapshotStream(stream: Stream, withConsumers: boolean): StreamSn
   const manager = stream.consumers;
   if (withConsumers && manager instanceof ConsumerManager) {
     for (const c of manager.consumers.values()) {
-      if ((c.config.durable_name ?? "") === "") continue;
       const m = consumerMeta(c.name, c.createdNs, c.config);
       consumers.push(consumerPayload(m, encodeState(c.store.state())));
     }
@@ -158,7 +157,7 @@ function decodeConsumer(payload: Uint8Array): ConsumerRecord {
     config: decoded.value.config, state: decodedState };
 }
 
-/** Starts the restored durable consumers on the stream, with their delivery state. */
+/** Starts the restored consumers on the stream, with their delivery state. */
 export async function restoreConsumers(stream: Stream, consumers: ConsumerRecord[]):
   Promise<void> {
   const manager = stream.consumers;
