@@ -204,8 +204,9 @@ export function coreConfig(cfg: ConsumerConfig): CoreConfig {
     deliverPolicy: cfg.deliver_policy,
     optStartSeq: cfg.opt_start_seq ?? 0,
     optStartTimeNs: cfg.opt_start_time ?? null,
-    // flow_control acks (2.14) are refused at create, so only the three policies run.
+    // flow_control acks (2.14) work like "all", driven by flow control replies.
     ackPolicy: cfg.ack_policy === "flow_control" ? "all" : cfg.ack_policy,
+    ackFlowControl: cfg.ack_policy === "flow_control",
     ackWaitNs: cfg.ack_wait ?? 0n,
     maxDeliver: cfg.max_deliver,
     backoffNs: cfg.backoff ?? [],

@@ -27,6 +27,8 @@ export const EPHEMERAL_INACTIVE_NS = 5n * NS_PER_SECOND;
 export const DESCRIPTION_BYTES_MAX = 4 * 1024;
 export const METADATA_BYTES_MAX = 128 * 1024;
 export const NAME_BYTES_MAX = 255;
+/** The only idle heartbeat ack_policy flow_control allows, and its default (sourceHealthHB). */
+export const ACK_FC_HEARTBEAT_NS = NS_PER_SECOND;
 const GROUP_NAME = /^[a-zA-Z0-9/_=-]{1,16}$/;
 
 /** Server and account limits a consumer configuration must respect (0: none). */
@@ -130,6 +132,10 @@ export function setConsumerDefaults(
   if (c.priority_policy === "pinned_client" && (c.priority_timeout ?? 0n) === 0n) {
     c.priority_timeout = PINNED_TTL_NS_DEFAULT;
   }
+  if (ack === "flow_control" && !pedantic) {
+    c.flow_control = true;
+    c.idle_heartbeat = ACK_FC_HEARTBEAT_NS;
+  }
   c.deliver_policy ??= "all";
   c.ack_policy ??= "none";
   c.replay_policy ??= "instant";
@@ -156,12 +162,28 @@ function checkNames(c: ConsumerConfig, stream: StreamConfig): ApiError | null {
   return null;
 }
 
+/** ack_policy flow_control's requirements, in nats-server's order (2.14). */
+function ackFlowControlError(c: ConsumerConfig): ApiError | null {
+  if (c.ack_policy !== "flow_control") return null;
+  if ((c.deliver_subject ?? "") === "") return apiError(E.JSConsumerAckFCRequiresPushErr);
+  if (c.flow_control !== true) return apiError(E.JSConsumerAckFCRequiresFCErr);
+  // Sourcing watches for a stalled origin with 1 s heartbeats; no other value is allowed.
+  if ((c.idle_heartbeat ?? 0n) !== ACK_FC_HEARTBEAT_NS) {
+    return invalid("flow control ack policy heartbeat needs to be 1s");
+  }
+  if (c.max_ack_pending <= 0) return apiError(E.JSConsumerAckFCRequiresMaxAckPendingErr);
+  if ((c.ack_wait ?? 0n) !== 0n || (c.backoff ?? []).length > 0) {
+    return apiError(E.JSConsumerAckFCRequiresNoAckWaitErr);
+  }
+  if (c.max_deliver > 0) return apiError(E.JSConsumerAckFCRequiresNoMaxDeliverErr);
+  return null;
+}
+
 function checkAcks(c: ConsumerConfig): ApiError | null {
   for (const b of c.backoff ?? []) if (b < 0n) return apiError(E.JSConsumerBackOffNegativeErr);
   if ((c.ack_wait ?? 0n) < 0n) return apiError(E.JSConsumerAckWaitNegativeErr);
-  if (c.ack_policy === "flow_control") {
-    return invalid("flow control ack policy not supported by natsd yet");
-  }
+  const fcError = ackFlowControlError(c);
+  if (fcError !== null) return fcError;
   const backoffs = (c.backoff ?? []).length;
   if (backoffs > 0 && c.max_deliver !== -1 && backoffs > c.max_deliver) {
     return apiError(E.JSConsumerMaxDeliverBackoffErr);

@@ -89,6 +89,30 @@ describe("checkConsumerConfig", () => {
         "but optional start time is not set");
   });
 
+  test("ack_policy flow_control: defaults, then nats-server 2.14's refusals in order", () => {
+    const fc = (over: ConsumerConfigInput = {}, pedantic = false) => {
+      const cfg = defaults({ ack_policy: "flow_control", deliver_subject: "d", ...over }, {},
+        NO_LIMITS, pedantic);
+      return cfg instanceof ApiError ? cfg : checkConsumerConfig(cfg, stream(), NO_LIMITS);
+    };
+    const ok = defaults({ ack_policy: "flow_control", deliver_subject: "d" }) as ConsumerConfig;
+    expect([ok.flow_control, ok.idle_heartbeat, ok.ack_wait, ok.max_deliver, ok.max_ack_pending])
+      .toEqual([true, SECOND, undefined, -1, 1000]);
+    expect(fc()).toBeNull();
+    const codes = [
+      fc({ deliver_subject: "" }),
+      fc({}, true),
+      fc({ flow_control: true, idle_heartbeat: 2n * SECOND }, true),
+      fc({ max_ack_pending: -1 }),
+      fc({ ack_wait: SECOND }),
+      fc({ backoff: [SECOND] }),
+      fc({ max_deliver: 5 }),
+    ].map((e) => (e as ApiError | null)?.err_code);
+    expect(codes).toEqual([10218, 10219, 10052, 10220, 10221, 10221, 10222]);
+    expect((fc({ flow_control: true, idle_heartbeat: 2n * SECOND }, true) as ApiError)
+      .description).toBe("flow control ack policy heartbeat needs to be 1s");
+  });
+
   test("replicas beyond the stream's, or negative, are refused", () => {
     expect(check({ ack_policy: "explicit", num_replicas: 3 }, { num_replicas: 1 })?.err_code)
       .toBe(10126);

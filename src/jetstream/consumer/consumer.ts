@@ -132,7 +132,9 @@ export class Consumer {
     const client = this.#host.client;
     const subscribe = (subject: string, fn: (s: string, r: string, h: Uint8Array | null,
       b: Uint8Array) => void) => this.#subs.push(client.subscribe(subject, fn));
-    if (this.#config.ack_policy !== "none") {
+    // flow_control acks arrive with flow control replies, not on $JS.ACK (nats-server alike).
+    const ack = this.#config.ack_policy;
+    if (ack !== "none" && ack !== "flow_control") {
       for (const subject of this.ackSubjects.ackSubscriptions) {
         subscribe(subject, (s, reply, _h, body) => this.#input((now) =>
           this.core.ack(s, reply, body, now)));
@@ -140,7 +142,8 @@ export class Consumer {
     }
     if (this.#config.flow_control) {
       for (const subject of this.ackSubjects.fcSubscriptions) {
-        subscribe(subject, (s) => this.#input(() => this.core.flowControlReply(s)));
+        subscribe(subject, (s, _r, hdr) => this.#input((now) =>
+          this.core.flowControlReply(s, hdr, now)));
       }
     }
     const names = `${this.#host.streamName}.${this.name}`;

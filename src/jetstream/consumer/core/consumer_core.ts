@@ -135,9 +135,9 @@ export class ConsumerCore {
     processNextMsgRequest(this.#s, reply, body, nowNs);
   }
 
-  /** A reply arrived on the consumer's $JS.FC subject. */
-  flowControlReply(subject: string): void {
-    processFlowControl(this.#s, subject);
+  /** A reply arrived on the consumer's $JS.FC subject (its header block, if any). */
+  flowControlReply(subject: string, hdr: Uint8Array | null = null, nowNs = 0n): void {
+    processFlowControl(this.#s, subject, hdr, nowNs);
   }
 
   /** The stream stored a message. */

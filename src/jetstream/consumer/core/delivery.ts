@@ -6,7 +6,8 @@
  * @module
  */
 import { StoreError, type StoredMsg, utf8Length } from "../../store/mod.ts";
-import { moveAckFloor, processTerm } from "./acks.ts";
+import { getHeader } from "../../../accounts/headers.ts";
+import { moveAckFloor, processAckMsg, processTerm } from "./acks.ts";
 import { type CoreState, type HeldMsg, NS_PER_MS, TERM_REASON_UNACKED_DELETED } from "./_state.ts";
 import { nextWaiting, processWaiting } from "./pull.ts";
 import { trackPending } from "./redelivery.ts";
@@ -261,6 +262,11 @@ function deliverMsg(s: CoreState, held: HeldMsg, nowNs: bigint): void {
 
 function needFlowControl(s: CoreState, size: number): boolean {
   if (s.fcid === "" && s.pbytes > Math.floor(s.maxpb / 2)) return true;
+  // Acks come only with flow control replies: ask for one once max_ack_pending is reached.
+  if (s.fcid === "" && s.cfg.ackFlowControl === true && s.maxp > 0 &&
+    s.pending.size >= s.maxp) {
+    return true;
+  }
   // Grow the window an outstanding request accounts for.
   if (s.fcid !== "" && s.pbytes - s.fcsz >= s.maxpb) s.fcsz += size;
   return false;
@@ -275,14 +281,34 @@ export function sendFlowControl(s: CoreState): void {
   s.emit({ kind: "status", to: s.cfg.deliverSubject, reply, hdr: STATUS_FLOW_CONTROL });
 }
 
-/** A flow control reply arrived on subject (processFlowControl). */
-export function processFlowControl(s: CoreState, subject: string): void {
+/**
+ * A flow control reply arrived on subject (processFlowControl). With ack_policy flow_control
+ * its Nats-Last-Consumer / Nats-Last-Stream headers ack everything up to them.
+ */
+export function processFlowControl(s: CoreState, subject: string, hdr: Uint8Array | null,
+  nowNs: bigint): void {
   if (subject !== s.fcid) return;
   if (s.maxpb < s.pblimit) s.maxpb = Math.min(s.maxpb * 2, s.pblimit);
   s.pbytes = Math.max(s.pbytes - s.fcsz, 0);
   s.fcid = "";
   s.fcsz = 0;
   s.signal();
+  if (s.cfg.ackFlowControl !== true || hdr === null) return;
+  const sseq = headerNumber(hdr, LAST_STREAM_HEADER);
+  if (sseq <= 0) return;
+  // A reply without deliveries (after a restart) may carry only the stream sequence.
+  const dseq = Math.max(headerNumber(hdr, LAST_CONSUMER_HEADER), 0);
+  processAckMsg(s, { sseq, dseq, dc: 1 }, false, nowNs);
+}
+
+const LAST_CONSUMER_HEADER = "Nats-Last-Consumer";
+const LAST_STREAM_HEADER = "Nats-Last-Stream";
+
+/** A decimal header value, or -1 when missing or not a safe decimal integer. */
+function headerNumber(hdr: Uint8Array, key: string): number {
+  const text = getHeader(hdr, key);
+  if (text === null || !/^[0-9]{1,15}$/.test(text.trim())) return -1;
+  return Number(text.trim());
 }
 
 function checkNumPendingOnEof(s: CoreState): void {

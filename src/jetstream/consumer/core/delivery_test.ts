@@ -12,6 +12,13 @@ import {
   streamSeqs,
   text,
 } from "./_test_harness.ts";
+import type { CoreConfig } from "./types.ts";
+
+/** ack_policy flow_control as the API sets it up: 1 s heartbeats, no ack wait. */
+function ackFlowControlConfig(over: Partial<CoreConfig> = {}): CoreConfig {
+  return pushConfig({ ackPolicy: "all", ackFlowControl: true, flowControl: true,
+    idleHeartbeatNs: SECOND, ackWaitNs: 0n, ...over });
+}
 
 describe("push delivery", () => {
   test("messages go to the deliver subject with the original subject and an ack reply", () => {
@@ -83,6 +90,60 @@ describe("push delivery", () => {
     h.core.flowControlReply(fc.reply);
     expect(streamSeqs(h.run())).toEqual([5, 6, 7, 8]);
   });
+
+  test("ack_policy flow_control: a flow control reply's last sequences ack everything below",
+    () => {
+      const h = new Harness({ config: ackFlowControlConfig({ maxAckPending: 3 }) });
+      for (let i = 0; i < 5; i++) h.publish("a");
+      const out = h.run();
+      // max_ack_pending reached: the flow control request goes out at once, delivery stalls.
+      expect(out.map((o) => o.kind)).toEqual(["msg", "msg", "msg", "status"]);
+      const fc = statuses(out)[0];
+      expect(statusText(fc)).toBe("NATS/1.0 100 FlowControl Request\r\n\r\n");
+      h.core.flowControlReply(fc.reply,
+        bytes("NATS/1.0\r\nNats-Last-Consumer: 2\r\nNats-Last-Stream: 2\r\n\r\n"), h.now);
+      const next = h.run();
+      expect(streamSeqs(next)).toEqual([4, 5]);
+      const info = h.core.info(h.now);
+      expect([info.ackFloor.streamSeq, info.numAckPending]).toEqual([2, 3]);
+      expect(next.filter((o) => o.kind === "stream_ack")).toEqual([]);
+    });
+
+  test("ack_policy flow_control: an idle consumer with unacked messages asks on its heartbeat",
+    () => {
+      const h = new Harness({ config: ackFlowControlConfig() });
+      h.pub("a", "b");
+      // Ack wait is zero: nothing is ever redelivered, the heartbeat carries a request instead.
+      const out = h.advance(SECOND);
+      expect(msgs(out)).toEqual([]);
+      const [hb, fc] = statuses(out);
+      expect(statusText(hb)).toBe(
+        "NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 2\r\nNats-Last-Stream: 2\r\n\r\n");
+      expect(statusText(fc)).toBe("NATS/1.0 100 FlowControl Request\r\n\r\n");
+      // A reply with only the stream sequence (the source saw no deliveries) answers the
+      // request but acks nothing: an "all" ack needs a delivered sequence above the floor.
+      h.core.flowControlReply(fc.reply, bytes("NATS/1.0\r\nNats-Last-Stream: 2\r\n\r\n"),
+        h.now);
+      expect(h.core.info(h.now).numAckPending).toBe(2);
+      const again = statuses(h.advance(SECOND));
+      expect(again.map(statusText)).toEqual([statusText(hb), statusText(fc)]);
+      h.core.flowControlReply(again[1].reply,
+        bytes("NATS/1.0\r\nNats-Last-Consumer: 2\r\nNats-Last-Stream: 2\r\n\r\n"), h.now);
+      expect(h.core.info(h.now).numAckPending).toBe(0);
+      expect(statuses(h.advance(SECOND)).map(statusText)).toEqual([statusText(hb)]);
+    });
+
+  test("ack_policy flow_control: replies without headers or to a stale request ack nothing",
+    () => {
+      const h = new Harness({ config: ackFlowControlConfig({ maxAckPending: 2 }) });
+      h.pub("a", "b", "c");
+      const fc = statuses(h.log).at(-1)!;
+      const last = bytes("NATS/1.0\r\nNats-Last-Consumer: 2\r\nNats-Last-Stream: 2\r\n\r\n");
+      h.core.flowControlReply("$JS.FC.S.C.old", last, h.now);
+      expect(h.core.info(h.now).numAckPending).toBe(2);
+      h.core.flowControlReply(fc.reply, null, h.now);
+      expect(h.core.info(h.now).numAckPending).toBe(2);
+    });
 
   test("rate_limit_bps spaces deliveries out after the first burst", () => {
     // 8000 bps = 1000 B/s with a 1000 B burst.

@@ -9,6 +9,7 @@
 import type { CoreState } from "./_state.ts";
 import { NS_PER_SECOND } from "./_state.ts";
 import { processWaiting, sendHeartbeat, unassignPin } from "./pull.ts";
+import { sendFlowControl } from "./delivery.ts";
 import { checkAckFloor, checkPending } from "./redelivery.ts";
 
 /** How often the ack floor is checked against the stream's first sequence. */
@@ -51,7 +52,13 @@ export function runTimers(s: CoreState, nowNs: bigint): void {
   }
   if (s.waitAtNs !== null && nowNs >= s.waitAtNs) processWaiting(s, true, nowNs);
   if (s.hbAtNs !== null && nowNs >= s.hbAtNs) {
-    if (s.active) sendHeartbeat(s, s.cfg.deliverSubject);
+    if (s.active) {
+      sendHeartbeat(s, s.cfg.deliverSubject);
+      // With flow control acks, an idle consumer with unacked messages asks for its acks.
+      if (s.cfg.ackFlowControl === true && s.pending.size > 0 && s.fcid === "") {
+        sendFlowControl(s);
+      }
+    }
     s.hbAtNs = nowNs + s.cfg.idleHeartbeatNs;
   }
   if (s.held !== null && nowNs >= s.held.readyAtNs) s.signal();

@@ -49,6 +49,11 @@ export interface CoreConfig {
   deliverGroup: string;
   idleHeartbeatNs: bigint;
   flowControl: boolean;
+  /**
+   * ack_policy flow_control (2.14): acks as "all", given by flow control replies carrying
+   * Nats-Last-Consumer / Nats-Last-Stream instead of $JS.ACK messages.
+   */
+  ackFlowControl?: boolean;
   /** 0n: none (durables only; ephemerals get a default). */
   inactiveThresholdNs: bigint;
   pauseUntilNs: bigint | null;
