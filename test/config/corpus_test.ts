@@ -222,8 +222,11 @@ const EXPECTED: Record<string, Expectation> = {
       jetstreamMaxStoreBytes: 500_000_000_000,
       accounts: [account("$SYS"), account("APP")], nkeys: [],
       users: [user("admin", "changeit", { account: "$SYS" }),
-        user("app", "apppass", { account: "APP" })] },
-    unsupported: ["accounts.jetstream", "cluster"],
+        user("app", "apppass", { account: "APP" })],
+      jetstreamAccounts: { APP: { enabled: true, limits: { max_memory: -1, max_storage: -1,
+        max_streams: -1, max_consumers: -1, max_ack_pending: -1, memory_max_stream_bytes: -1,
+        storage_max_stream_bytes: -1, max_bytes_required: false } } } },
+    unsupported: ["cluster"],
     raw: { "accounts/$SYS/users/0/user": "admin", "accounts/APP/jetstream": "enabled" },
   },
 };
