@@ -106,8 +106,8 @@ const POLICY: Record<keyof Options, Policy> = {
   jetstream: reload("jetstream", "jetstream"),
   storeDir: special("store_dir", "jetstream"),
   // Running streams keep their stores and limits: nats-server refuses these on reload too.
-  jetstreamMaxMemoryBytes: refuse("jetstream.max_memory_store"),
-  jetstreamMaxStoreBytes: refuse("jetstream.max_file_store"),
+  jetstreamMaxMemoryBytes: special("jetstream.max_memory_store", "jetstream"),
+  jetstreamMaxStoreBytes: special("jetstream.max_file_store", "jetstream"),
   jetstreamSyncIntervalMs: refuse("jetstream.sync_interval"),
   jetstreamDomain: refuse("jetstream.domain"),
   jetstreamKey: refuse("jetstream.key"),
@@ -225,6 +225,10 @@ function specialVerdict(option: keyof Options, running: Options, next: Options):
       // setting or changing it needs a restart.
       return running.noAuthUser !== "" && next.noAuthUser === "" &&
         !next.users.some((u) => u.username === running.noAuthUser) ? "apply" : {};
+    case "jetstreamMaxMemoryBytes":
+    case "jetstreamMaxStoreBytes":
+      // As nats-server: free to change while JetStream is off or being turned on or off.
+      return running.jetstream && next.jetstream ? {} : "apply";
     case "storeDir":
       if (!running.jetstream) return "apply";
       if (next.storeDir === "" && !next.jetstream) return "apply";

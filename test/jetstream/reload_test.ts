@@ -31,11 +31,11 @@ afterAll(async () => {
 });
 
 /** Rewrites the config file, sends SIGHUP and waits for the reload to finish. */
-async function reload(jetstream: boolean): Promise<void> {
+async function reload(jetstream: boolean, limits = ""): Promise<void> {
   reloads++;
   // max_payload changes each time so that each reload has its own log line to wait for.
   const lines = [`max_payload: ${1000000 + reloads}`];
-  if (jetstream) lines.push(`jetstream { store_dir: "${storeDir}" }`);
+  if (jetstream) lines.push(`jetstream { store_dir: "${storeDir}", ${limits} }`);
   await Bun.write(join(server.dir, "server.conf"), `${lines.join("\n")}\n`);
   server.signal("SIGHUP");
   await server.waitForLog(new RegExp(`Reloaded: max_payload = ${1000000 + reloads}$`));
@@ -72,9 +72,14 @@ describe("JetStream on config reload", () => {
   });
 
   test("enabled by a reload: the API answers and new clients see jetstream", async () => {
-    await reload(true);
+    // The server limits may come with the switch (refused while JetStream runs).
+    await reload(true, "max_memory_store: 10000");
     const info = await untilJetStream(true) as Json;
     expect(info.type).toBe("io.nats.jetstream.api.v1.account_info_response");
+    const tooBig = (await nc.request("$JS.API.STREAM.CREATE.BIG",
+      JSON.stringify({ name: "BIG", storage: "memory", max_bytes: 20000 }),
+      { timeout: 3000 })).json<Json>();
+    expect((tooBig.error as Json).err_code).toBe(10028);
     const created = (await nc.request("$JS.API.STREAM.CREATE.RL",
       JSON.stringify({ name: "RL", subjects: ["rl.>"], storage: "file" }),
       { timeout: 3000 })).json<Json>();
