@@ -183,7 +183,22 @@ export class WsFrameDecoder {
   #unmask(part: Uint8Array): void {
     const mask = this.#mask;
     let m = this.#maskPos;
-    for (let i = 0; i < part.length; i++) {
+    let i = 0;
+    // Bytes up to a 4-byte boundary, then whole words (the hot path for large publishes).
+    while (i < part.length && ((part.byteOffset + i) & 3) !== 0) {
+      part[i++] ^= mask[m];
+      m = (m + 1) & 3;
+    }
+    const words = (part.length - i) >>> 2;
+    if (words > 0) {
+      const rotated = Uint8Array.of(mask[m], mask[(m + 1) & 3], mask[(m + 2) & 3],
+        mask[(m + 3) & 3]);
+      const key = new Uint32Array(rotated.buffer)[0];
+      const view = new Uint32Array(part.buffer, part.byteOffset + i, words);
+      for (let w = 0; w < words; w++) view[w] ^= key;
+      i += words * 4;
+    }
+    for (; i < part.length; i++) {
       part[i] ^= mask[m];
       m = (m + 1) & 3;
     }

@@ -50,6 +50,21 @@ describe("WsFrameDecoder", () => {
     expect(text()).toBe(`PING\r\nPUB a 1\r\nx\r\n${"A".repeat(300)}`);
   });
 
+  test("large payloads unmask word-wise at any alignment and split point", () => {
+    const payload = Uint8Array.from({ length: 1001 }, (_, i) => (i * 7) & 0xff);
+    const frame = clientFrame(0x82, payload);
+    for (const [offset, split] of [[0, 0], [1, 9], [2, 13], [3, 500]]) {
+      const wire = new Uint8Array(frame.length + offset);
+      wire.set(frame, offset);
+      const got: Uint8Array[] = [];
+      const d = new WsFrameDecoder({ data: (b) => got.push(b.slice()), ping() {}, close() {} },
+        false, 1 << 20);
+      d.push(wire.subarray(offset, offset + split));
+      d.push(wire.subarray(offset + split));
+      expect([offset, [...Buffer.concat(got)]]).toEqual([offset, [...payload]]);
+    }
+  });
+
   test("fragments with a ping between them; close ends decoding", () => {
     const { d, seen, text } = decoder();
     d.push(Buffer.concat([clientFrame(0x02, enc("PI")), clientFrame(0x89, enc("hey")),
