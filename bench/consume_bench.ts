@@ -8,6 +8,7 @@
  *
  *   node_modules/.bin/bun bench/consume_bench.ts
  *   RUNS=5 MSGS=200000 node_modules/.bin/bun bench/consume_bench.ts
+ *   SCENARIO="push, ack none" node_modules/.bin/bun bench/consume_bench.ts   (names containing it)
  *
  * On 2 cores the client competes with the server for CPU: compare ratios, not absolutes.
  */
@@ -20,6 +21,7 @@ import { join } from "node:path";
 
 const MSGS = Number(process.env.MSGS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 3);
+const ONLY = process.env.SCENARIO ?? "";
 const ROOT = join(import.meta.dir, "..");
 const SERVERS: Record<string, string[]> = {
   "Go nats-server": ["nats-server"],
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
     targets.push({ label, server, nc });
   }
   // Alternate the servers run by run, so drift on a shared machine hits both alike.
-  for (const scenario of SCENARIOS) {
+  for (const scenario of SCENARIOS.filter((s) => s.name.includes(ONLY))) {
     for (let r = 0; r < RUNS; r++) {
       for (const { label, nc } of targets) {
         const start = performance.now();
