@@ -18,12 +18,17 @@ import type { ProcessUsage } from "../monitor/process_usage.ts";
 import type { MonitorSource } from "../monitor/source.ts";
 import { totalSubscriptions } from "../monitor/varz.ts";
 import type { WallClock } from "../monitor/wall_clock.ts";
+import { infoLine } from "../protocol/encoder.ts";
 import type { InternalClient } from "../server/internal_client.ts";
 import { connectEvent, disconnectEvent, type EventClient, EventSubject } from "./events.ts";
 import {
   ACCOUNT_ENDPOINTS, accountStatz, type Answer, answer, type RequestContext, SERVER_ENDPOINTS,
 } from "./requests.ts";
 import { type ServerIdentity, ServerInfoStamp } from "./server_info.ts";
+import {
+  cidOf, countSubscribers, expvarzData, kickClient, ldmClient, parseNsubsRequest,
+  parseSubscribersQuery, profilezData,
+} from "./server_actions.ts";
 
 /** The first statsz heartbeat comes this soon; the interval then doubles up to the max. */
 export const STATSZ_INTERVAL_MS_FIRST = 250;
@@ -33,12 +38,19 @@ export const STATSZ_INTERVAL_MS_MAX = 10_000;
 const ACCOUNT_TOKEN_INDEX = 3;
 const ACCOUNT_REQUEST_TOKENS = 5;
 const ACCOUNT_CONNECTIONS_TYPE = "io.nats.server.advisory.v1.account_connections";
+/** Go's accSubsSubj: subscriber counts for debugging. */
+export const SUBSCRIBERS_SUBJECT = "$SYS.DEBUG.SUBSCRIBERS";
 /** Go's userDirectInfoSubj: imported into every account. */
 export const USER_INFO_SUBJECT = "$SYS.REQ.USER.INFO";
 
 export type SystemServer = Omit<MonitorSource, "accounts"> & ServerIdentity & {
   readonly accounts: ReadonlyMap<string, Account>;
   createInternalClient(account: Account, kind: "System" | "Account"): InternalClient;
+  /** SIGHUP's reload (RELOAD); false after logging why it failed. */
+  reload(): boolean;
+  readonly log: { error(message: string): void };
+  /** The INFO JSON for a client, with `extra` fields (LDM's `ldm: true`). */
+  infoJson(client: never, extra: Record<string, unknown>): string;
 };
 
 export interface SystemDeps {
@@ -91,7 +103,12 @@ export class SystemServices {
         sub(`${prefix}.${name}`, (_s, reply, body) =>
           this.#respond(reply, answer(body, this.#ctx, (o) => build(this.#ctx, o))));
       }
+      sub(`${prefix}.PROFILEZ`, (_s, reply, body) =>
+        this.#respond(reply, answer(body, this.#ctx, (o) => profilezData(o))));
+      sub(`${prefix}.EXPVARZ`, (_s, reply, body) =>
+        this.#respond(reply, answer(body, this.#ctx, () => expvarzData())));
     }
+    this.#startActions(sub);
     for (const [name, build] of ACCOUNT_ENDPOINTS) {
       sub(`$SYS.REQ.ACCOUNT.*.${name}`, (subject, reply, body) => {
         const account = accountOf(subject);
@@ -111,6 +128,75 @@ export class SystemServices {
   }
 
   /**
+   * Go's per-server actions (RELOAD, KICK, LDM) and subscriber counts (NSUBS between servers,
+   * `$SYS.DEBUG.SUBSCRIBERS` for people).
+   */
+  #startActions(sub: (subject: string,
+    handle: (subject: string, reply: string, body: Uint8Array) => void) => void): void {
+    const prefix = `$SYS.REQ.SERVER.${this.server.id}`;
+    // Success has no `data` (Go's nil, left out); failures are 500s with Go's error text.
+    const act = (name: string, run: (body: Uint8Array) => void) =>
+      sub(`${prefix}.${name}`, (_s, reply, body) => {
+        // Go drops a KICK/LDM body it cannot decode without answering.
+        if (name !== "RELOAD" && cidOf(body) === null) return;
+        this.#respond(reply, answer(body, this.#ctx, () => {
+          run(body);
+          return undefined;
+        }));
+      });
+    act("RELOAD", () => this.#reload());
+    act("KICK", (body) => kickClient(this.server.clients, cidOf(body) ?? 0));
+    act("LDM", (body) => ldmClient(this.server.clients, cidOf(body) ?? 0,
+      (client) => infoLine(this.server.infoJson(client as never, { ldm: true }))));
+    sub("$SYS.REQ.ACCOUNT.NSUBS", (_s, reply, body) => this.#nsubs(reply, body));
+    this.#client.subscribe(SUBSCRIBERS_SUBJECT, (_s, reply, headers, body) =>
+      this.#debugSubscribers(reply, headers, body));
+  }
+
+  /** Go's reloadConfig: null data, or the reload's error as a 500. */
+  #reload(): void {
+    const log = this.server.log;
+    const original = log.error;
+    let why = "";
+    // Server.reload reports failures only to the log; borrow the line for the error text.
+    log.error = (message: string) => {
+      why = message.replace(/^Failed to reload server configuration: /, "");
+      original.call(log, message);
+    };
+    try {
+      if (!this.server.reload()) throw new Error(why || "reload failed");
+    } finally {
+      log.error = original;
+    }
+  }
+
+  /** Go's nsubsRequest: this server's client subscriptions, when the account has clients. */
+  #nsubs(reply: string, body: Uint8Array): void {
+    const request = parseNsubsRequest(body);
+    if (reply === "" || request === null) return;
+    const account = this.server.accounts.get(request.account);
+    if (account === undefined || account.clientCount === 0) return;
+    this.#send(this.account, reply,
+      countSubscribers(account.sublist, request.subject, request.queue));
+  }
+
+  /** Go's debugSubscribers: counted in the requester's account (from its request info). */
+  #debugSubscribers(reply: string, headers: Uint8Array | null, body: Uint8Array): void {
+    if (reply === "") return;
+    let info: { acc?: string; service?: string } = {};
+    try {
+      info = JSON.parse(getHeader(headers, REQUEST_INFO_HEADER) ?? "{}");
+    } catch {
+      return;
+    }
+    const name = info.service || info.acc || "";
+    const account = name === "" ? this.account : this.server.accounts.get(name);
+    if (account === undefined) return;
+    const { subject, queue } = parseSubscribersQuery(body);
+    this.#send(this.account, reply, countSubscribers(account.sublist, subject, queue));
+  }
+
+  /**
    * Go's addSystemAccountExports and registerSystemImports: every account may ask for its
    * own connections and statistics, and who it is, through the system account. Runs again
    * after a reload rebuilt the accounts' links.
@@ -123,6 +209,8 @@ export class SystemServices {
     }
     addServiceExport(sys.links, "$SYS.REQ.USER.*.INFO",
       { responseType: "Singleton", accounts: null });
+    // Public, as Go's: any account may import it to count its own subscribers.
+    addServiceExport(sys.links, SUBSCRIBERS_SUBJECT, { responseType: "Singleton", accounts: null });
     const imports = (account: Account): [string, string][] => [
       ["$SYS.REQ.ACCOUNT.PING.CONNZ", `$SYS.REQ.ACCOUNT.${account.name}.CONNZ`],
       ["$SYS.REQ.SERVER.PING.CONNZ", `$SYS.REQ.ACCOUNT.${account.name}.CONNZ`],
