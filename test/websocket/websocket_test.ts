@@ -146,6 +146,36 @@ describe("WebSocket", () => {
     }
   });
 
+  test("raw upgrades: compressed frames when offered, Go's HTTP errors otherwise", async () => {
+    const server = await startServer({
+      config: "websocket { port: -1, no_tls: true, compression: true }\n",
+    });
+    try {
+      const port = Number(new URL(server.websocketUrl!).port);
+      const request = (extra: string) => "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+        "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n" +
+        `${extra}\r\n`;
+      const key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+      const deflate = await RawClient.connect(port);
+      deflate.send(request(`${key}Sec-WebSocket-Extensions: permessage-deflate\r\n`));
+      const head = await deflate.waitFor((t) => t.includes("\r\n\r\n") &&
+        t.length > t.indexOf("\r\n\r\n") + 4);
+      expect(head).toContain("Sec-WebSocket-Extensions: permessage-deflate; " +
+        "server_no_context_takeover; client_no_context_takeover\r\n");
+      // INFO is over 64 bytes: FIN + RSV1 (compressed) + binary.
+      expect(head.charCodeAt(head.indexOf("\r\n\r\n") + 4)).toBe(0xc2);
+      deflate.close();
+      const noKey = await RawClient.connect(port);
+      noKey.send(request(""));
+      // Go keeps the connection open after the answer; natsd closes it.
+      await noKey.waitFor((t) => t.endsWith("\r\n\r\nBad Request\n"));
+      expect(noKey.buffered.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
+      noKey.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("handshake_timeout closes unfinished upgrade requests (silent or partial)", async () => {
     const server = await startServer({
       config: "websocket { port: -1, no_tls: true, handshake_timeout: \"200ms\" }\n",
