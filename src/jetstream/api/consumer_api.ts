@@ -15,7 +15,7 @@ import type { ApiRequest, ApiResponse, ApiRoute } from "./router.ts";
 import type { JsAccount } from "../js_account.ts";
 import { CREATE_CONSUMER_REQUEST, type CreateConsumerRequest } from "../consumer/config.ts";
 import { NO_LIMITS } from "../consumer/config_check.ts";
-import { addConsumer, setStaticMetadata } from "../consumer/create.ts";
+import { addConsumer, prepareSourcingRequest, setStaticMetadata } from "../consumer/create.ts";
 import { consumerInfoResponse } from "../consumer/info_response.ts";
 import { ConsumerManager, consumerMeta } from "../consumer/manager.ts";
 
@@ -113,6 +113,7 @@ async function create(jsa: JsAccount, req: ApiRequest): Promise<ApiResponse> {
   const manager = managerOf(jsa, target.stream);
   if (manager instanceof ApiError) return fail(manager);
   const cfg = input.config;
+  prepareSourcingRequest(manager, cfg);
   const wanted = (cfg.durable_name ?? "") !== "" ? cfg.durable_name! : cfg.name ?? "";
   const existing = wanted !== "" ? manager.consumers.get(wanted) : undefined;
   // An existing consumer keeps its pause (that is what CONSUMER.PAUSE is for).

@@ -51,10 +51,42 @@ export function setStaticMetadata(cfg: ConsumerConfigInput): void {
   cfg.metadata = metadata;
 }
 
+/**
+ * 2.14's sourcing consumer requests (`direct` + `sourcing` + a stable name), before the existing
+ * consumer is looked up, as nats-server's consumer create handler does. On an interest or
+ * work-queue origin the request becomes a durable with flow_control acks, so the origin keeps
+ * what the source has not yet stored; on a limits origin a random suffix keeps the stable name
+ * from colliding with an earlier one. A durable sourcing consumer that exists already keeps its
+ * deliver policy and start (the source resumes it; addConsumer resets it to its ack floor).
+ */
+export function prepareSourcingRequest(manager: ConsumerManager, cfg: ConsumerConfigInput):
+  void {
+  if (cfg.direct === true && cfg.sourcing === true && (cfg.name ?? "") !== "") {
+    if (manager.stream.config.retention !== "limits") {
+      cfg.direct = false;
+      cfg.durable_name = cfg.name;
+      cfg.ack_policy = "flow_control";
+      cfg.ack_wait = 0n;
+      cfg.max_deliver = 0;
+      cfg.inactive_threshold = 0n;
+    } else {
+      cfg.name = `${cfg.name}-${generatedName()}`;
+    }
+  }
+  if (cfg.sourcing !== true || (cfg.durable_name ?? "") === "") return;
+  const existing = manager.consumers.get(cfg.durable_name!);
+  if (existing === undefined) return;
+  cfg.deliver_policy = existing.config.deliver_policy;
+  cfg.opt_start_seq = existing.config.opt_start_seq;
+  cfg.opt_start_time = existing.config.opt_start_time;
+}
+
 /** True when every filter subject of the new consumer is free of the others' (partitionUnique). */
 function partitionUnique(manager: ConsumerManager, name: string, filters: string[]): boolean {
   for (const c of manager.consumers.values()) {
     if (c.name === name) continue;
+    // Mirrors' and sources' consumers do not take part (nats-server skips them too).
+    if (c.config.direct === true || c.config.sourcing === true) continue;
     const theirs = configFilters(c.config);
     if (theirs.length === 0) return false;
     for (const mine of filters) {
@@ -99,6 +131,8 @@ function updateExisting(
     (subject) => hasInterest(account, subject));
   if (refused !== null) return apiErrorUnless(E.JSConsumerCreateErrF, refused);
   existing.updateConfig(cfg, consumerMeta(existing.name, existing.createdNs, cfg));
+  // A source coming back resumes from what it acknowledged (resetStartingSeq).
+  if (cfg.sourcing === true) resetToAckFloor(existing);
   return existing;
 }
 
@@ -166,7 +200,14 @@ export async function addConsumer(
     await store.stop();
     return apiError(E.JSConsumerNameExistErr);
   }
-  return { consumer: manager.add(name, cfg, createdNs, store), created: true };
+  const consumer = manager.add(name, cfg, createdNs, store);
+  if (cfg.sourcing === true) resetToAckFloor(consumer);
+  return { consumer, created: true };
+}
+
+function resetToAckFloor(consumer: Consumer): void {
+  consumer.core.reset(0);
+  consumer.schedule();
 }
 
 /** The stream's max_consumers unless the account's is lower. */
