@@ -117,7 +117,7 @@ const POLICY: Record<keyof Options, Policy> = {
   jetstreamMaxAckPending: refuse("jetstream.limits.max_ack_pending"),
   jetstreamMaxRequestBatch: refuse("jetstream.limits.max_request_batch"),
   jetstreamMaxHaAssets: refuse("jetstream.limits.max_ha_assets"),
-  jetstreamAccounts: refuse("accounts.jetstream"),
+  jetstreamAccounts: reload("accounts.jetstream", "jetstream"),
   // Certificates reload (new handshakes use them); turning TLS on or off is a restart.
   tls: refuse("tls"),
   tlsCertFile: reload("tls.cert_file", "tls"),

@@ -156,6 +156,14 @@ export class JetStream {
     return jsa;
   }
 
+  /** Turns JetStream off for an account: its API and streams stop, their data stays on disk. */
+  async disableAccount(name: string): Promise<void> {
+    const jsa = this.accounts.get(name);
+    if (jsa === undefined) return;
+    this.accounts.delete(name);
+    await jsa.stop();
+  }
+
   #accountEnv(): AccountEnv {
     const config = this.#config;
     const fileStoreOptions = (account: string, stream: string):

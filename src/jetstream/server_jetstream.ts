@@ -9,7 +9,7 @@ import { GLOBAL_ACCOUNT_NAME, SYSTEM_ACCOUNT_NAME } from "../accounts/account.ts
 import type { InternalClient, InternalKind } from "../server/internal_client.ts";
 import type { Options } from "../server/options.ts";
 import { JetStream, type JetStreamConfig, type JetStreamLog } from "./jetstream.ts";
-import type { AccountLimits } from "./js_account.ts";
+import { type AccountLimits, UNLIMITED } from "./js_account.ts";
 
 /** A server whose JetStream a reload may start or stop. */
 export interface ReloadableServer extends JetStreamServer {
@@ -99,9 +99,10 @@ export async function stopJetStream(js: JetStream, log: JetStreamLog): Promise<v
 const switching = new WeakMap<ReloadableServer, Promise<void>>();
 
 /**
- * A reload changed `jetstream` (options already hold the new value). As nats-server: turning it
- * on starts JetStream (recovering what the store directory holds; a failure is a warning), turning
- * it off shuts it down and leaves the data on disk for the next start.
+ * A reload changed `jetstream`, the accounts or their `jetstream` settings (options already hold
+ * the new values). As nats-server: turning JetStream on starts it (recovering what the store
+ * directory holds; a failure is a warning), turning it off shuts it down and leaves the data on
+ * disk for the next start; otherwise the accounts are brought in line with their settings.
  */
 export function reloadJetStream(server: ReloadableServer): Promise<void> {
   const previous = switching.get(server) ?? Promise.resolve();
@@ -122,5 +123,31 @@ async function switchJetStream(server: ReloadableServer): Promise<void> {
     const js = server.jetstream;
     server.jetstream = null;
     await stopJetStream(js, server.log);
+  } else if (server.jetstream !== null) {
+    await syncAccounts(server, server.jetstream);
+  }
+}
+
+/**
+ * A reload changed the accounts or their `jetstream` settings while JetStream runs: as
+ * nats-server, accounts newly enabled get JetStream (recovering their streams), accounts no
+ * longer enabled lose it (data kept on disk), and the others take their new limits at once.
+ * Operator mode is left alone: there the accounts' JWTs decide.
+ */
+async function syncAccounts(server: ReloadableServer, js: JetStream): Promise<void> {
+  const o = server.options;
+  if (o.trustedOperators.length > 0 || o.trustedKeys.length > 0) return;
+  const wanted = jetStreamAccounts(server);
+  // New limits first and in one turn: they hold before any account's recovery yields.
+  for (const { account, limits } of wanted) {
+    const running = js.accounts.get(account.name);
+    if (running !== undefined) running.limits = { ...UNLIMITED, ...limits };
+  }
+  const names = new Set(wanted.map(({ account }) => account.name));
+  for (const name of [...js.accounts.keys()]) {
+    if (!names.has(name)) await js.disableAccount(name);
+  }
+  for (const { account, limits } of wanted) {
+    if (!js.accounts.has(account.name)) await js.enableAccount(account, limits);
   }
 }

@@ -51,6 +51,9 @@ import { JS_API_LEVEL, type JetStream, startJetStream } from "../jetstream/mod.t
 import { reloadJetStream } from "../jetstream/server_jetstream.ts";
 import { rawAuthUser } from "../monitor/conn_info.ts";
 
+/** Reloaded options that start, stop or re-enable JetStream (for its accounts). */
+const JETSTREAM_RELOAD = new Set(["jetstream", "accounts", "jetstreamAccounts"]);
+
 /** A reload's resources, opened before anything changes. */
 interface PreparedReload {
   logging: PreparedLogging;
@@ -484,7 +487,7 @@ export class Server implements ClientContext {
     }
     this.#applyReloadedOptions(plan, prepared);
     // As nats-server: JetStream starts or stops with the reload (data stays on disk).
-    if (plan.changes.some((c) => c.option === "jetstream")) void reloadJetStream(this);
+    if (plan.changes.some((c) => JETSTREAM_RELOAD.has(c.option))) void reloadJetStream(this);
     if (plan.changes.some((change) => change.group === "auth")) {
       // As nats-server: accounts, users and permissions apply to connected clients at once.
       if (plan.changes.some((c) => c.option === "accounts" || c.option === "mappings")) {
