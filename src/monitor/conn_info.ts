@@ -10,6 +10,7 @@ import {
   GLOBAL_ACCOUNT, type MonitoredConnection, type MonitoredSubscription,
 } from "./source.ts";
 import type { WallClock } from "./wall_clock.ts";
+import { userJwtDetails, type UserJwtDetails } from "./jwt_details.ts";
 
 /** How much of a connection a row carries, from the query. */
 export interface RowDetail {
@@ -50,10 +51,11 @@ export interface ConnRow {
   render(nowMono: number, clock: WallClock): GoJsonValue;
 }
 
-/** The auth identity Go reports: nkey, user, (jwt), or a redacted token. */
+/** The auth identity Go reports: nkey, user, a JWT's user key, or a redacted token. */
 export function rawAuthUser(connect: MonitoredConnection["connect"]): string {
   if (connect.nkey) return connect.nkey;
   if (connect.user) return connect.user;
+  if (connect.jwt) return userJwtDetails(connect.jwt)?.user ?? "";
   if (connect.authToken) return "[REDACTED]";
   return "";
 }
@@ -87,6 +89,8 @@ interface RowFields {
   subsDetail: SubDetail[] | undefined;
   nameTag: string | undefined;
   accountShown: string | undefined;
+  /** A JWT user's details (connz with auth); absent otherwise. */
+  jwt?: UserJwtDetails | null;
 }
 
 function render(row: ConnRow, fields: RowFields, auth: boolean, nowMono: number,
@@ -118,7 +122,10 @@ function render(row: ConnRow, fields: RowFields, auth: boolean, nowMono: number,
     account: fields.accountShown,
     subscriptions_list: fields.subsList,
     subscriptions_list_detail: fields.subsDetail as GoJsonValue,
+    jwt: fields.jwt?.jwt || undefined,
+    issuer_key: fields.jwt?.issuerKey || undefined,
     name_tag: fields.nameTag,
+    tags: fields.jwt?.tags.length ? fields.jwt.tags : undefined,
   };
 }
 
@@ -142,6 +149,7 @@ export function openRow(client: MonitoredConnection, detail: RowDetail): ConnRow
       ? subs.map((sub) => subDetail(sub)) : undefined,
     nameTag: detail.auth && account ? account : undefined,
     accountShown: detail.auth ? nonGlobal(account) : undefined,
+    jwt: detail.auth ? userJwtDetails(client.connect.jwt) : undefined,
   };
   const row: ConnRow = {
     cid: client.cid,

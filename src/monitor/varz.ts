@@ -11,6 +11,7 @@ import type { GoJsonValue } from "./go_json.ts";
 import type { ProcessUsage } from "./process_usage.ts";
 import type { MonitorSource } from "./source.ts";
 import type { WallClock } from "./wall_clock.ts";
+import { trustedOperatorsFields } from "./jwt_details.ts";
 
 const NS_PER_MS = 1_000_000;
 
@@ -125,6 +126,7 @@ export function varz(source: MonitorSource, ctx: VarzContext): GoJsonValue {
     config_load_time: rfc3339(loadedAt),
     config_digest: digest,
     feature_flags: new Map(FEATURE_FLAGS),
+    ...trustedOperatorsFields(o.trustedOperators),
     system_account: source.systemAccount?.name || undefined,
     slow_consumer_stats: perKind(source.stats.slowConsumers),
     stale_connection_stats: perKind(source.stats.staleConnections),
