@@ -16,6 +16,8 @@ import type { Stream } from "./stream/stream.ts";
 export interface StreamDetailOptions {
   config: boolean;
   consumers: boolean;
+  /** With consumers: also the internal direct consumers (`direct_consumer_detail`). */
+  directConsumers?: boolean;
 }
 
 /** Go writes an unlimited account tier (-1) as uint64: 2^64 - 1. */
@@ -40,11 +42,12 @@ export function accountStats(jsa: JsAccount): Record<string, JsonValue> {
 }
 
 /** The public consumers of a stream, by name (the stream's ConsumerManager, when attached). */
-export function streamConsumers(stream: Stream): Consumer[] {
+export function streamConsumers(stream: Stream, direct = false): Consumer[] {
   const manager = stream.consumers as { consumers?: ReadonlyMap<string, Consumer> };
   if (manager.consumers === undefined) return [];
-  // The internal `direct` consumers that mirrors and sources read through are not public.
-  return [...manager.consumers.values()].filter((c) => c.config.direct !== true)
+  // The internal `direct` consumers that mirrors and sources read through are not public;
+  // Go lists them apart (getDirectConsumers, `direct-consumers`).
+  return [...manager.consumers.values()].filter((c) => (c.config.direct === true) === direct)
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -62,6 +65,7 @@ export function streamDetail(jsa: JsAccount, stream: Stream, o: StreamDetailOpti
   Record<string, JsonValue> {
   const nowNs = jsa.clock.nowNs();
   const consumers = o.consumers ? streamConsumers(stream) : [];
+  const direct = o.consumers && o.directConsumers === true ? streamConsumers(stream, true) : [];
   const sourcing = stream.sourcing?.info();
   return {
     name: stream.name,
@@ -71,6 +75,8 @@ export function streamDetail(jsa: JsAccount, stream: Stream, o: StreamDetailOpti
     state: stream.state().state,
     consumer_detail: consumers.length > 0
       ? consumers.map((c) => consumerDetail(stream, c, o.config, nowNs)) : undefined,
+    direct_consumer_detail: direct.length > 0
+      ? direct.map((c) => consumerDetail(stream, c, o.config, nowNs)) : undefined,
     mirror: sourcing?.mirror,
     sources: sourcing?.sources,
   };

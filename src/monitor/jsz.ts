@@ -101,7 +101,7 @@ export function accountDetail(jsa: JsAccount, o: JszOptions): GoJsonValue {
   const streams = o.streams
     ? [...jsa.streams.values()].sort((a, b) => (a.name < b.name ? -1 : 1)) : [];
   const details = streams.map((s) => toGo(streamDetail(jsa, s, {
-    config: o.config, consumers: o.consumers,
+    config: o.config, consumers: o.consumers, directConsumers: o.directConsumers,
   })));
   return {
     name: jsa.accountName,
@@ -183,7 +183,8 @@ function jszEnabled(source: MonitorSource, js: JetStreamUsageView, o: JszOptions
     config: {
       max_memory: js.maxMemoryBytes,
       max_storage: js.maxStoreBytes,
-      store_dir: js.storeRoot.replace(/\/jetstream$/, ""),
+      // Go reports the directory it stores in: the configured one plus "jetstream".
+      store_dir: js.storeRoot,
       ...(js.domain ? { domain: js.domain } : {}),
     },
     // Go points at the server's JetStreamLimits; all zero they encode as {}.

@@ -10,7 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { type RunningServer, serverCommand, startServer } from "../harness/server_process.ts";
+import {
+  isGoServer, type RunningServer, serverCommand, startServer,
+} from "../harness/server_process.ts";
 import { get, getJson, getJsonWhen, type Json } from "./monitor_http.ts";
 
 const GO_BINARY = Bun.which("nats-server") ?? Bun.which("nats-server", { PATH: "/usr/sbin" });
@@ -118,6 +120,7 @@ describe("/jsz details", () => {
       expect(reply.status).toBe(200);
       expect(reply.body).toContain(`"reserved_memory": ${UNLIMITED_UINT64}`);
       const doc = JSON.parse(reply.body) as Json;
+      expect(doc.config.store_dir).toBe(join(side.dir, "jetstream"));
       const account = (doc.account_details as Json[]).find((a) => a.name === "A")!;
       expect(account.id).toBe("A");
       expect(account.storage).toBe(doc.storage);
@@ -137,6 +140,17 @@ describe("/jsz details", () => {
       expect(m.consumer_detail).toBeUndefined();
     }
   });
+
+  test.skipIf(isGoServer())("direct-consumers lists the mirror's internal consumer (2.14)",
+    async () => {
+      // natsd only: Go 2.9.10 has no direct consumer details.
+      const doc = await getJson(sides[0].server, "/jsz?consumers=true&direct-consumers=true");
+      const s = streamNamed(doc, "S")!;
+      expect(s.consumer_detail.map((c: Json) => c.name)).toEqual(["C"]);
+      expect(s.direct_consumer_detail.length).toBe(1);
+      expect(s.direct_consumer_detail[0].name).toStartWith("JS_MIRROR_");
+      expect(s.direct_consumer_detail[0].config).toBeUndefined();
+    });
 
   test("streams without config or consumers leave them out", async () => {
     for (const side of sides) {
