@@ -22,6 +22,7 @@ import type { Query } from "./query.ts";
 import { type RequestContext, type Route, Router } from "./router.ts";
 import type { MonitorSource } from "./source.ts";
 import { parseSubszQuery, subsz } from "./subsz.ts";
+import { gatherStackInputs, stackDump } from "./stacksz.ts";
 import { varz } from "./varz.ts";
 import { WallClock } from "./wall_clock.ts";
 
@@ -37,6 +38,7 @@ export interface MonitorHooks {
 }
 
 const HTML = "text/html; charset=utf-8";
+const TEXT = "text/plain; charset=utf-8";
 
 /** Why the monitor cannot start; nats-server treats it as fatal ("Can't start monitoring"). */
 export class MonitorStartError extends Error {
@@ -196,6 +198,9 @@ export class Monitor {
       counted("/healthz", (ctx) => this.#healthz(ctx.query)),
       { path: "/ipqueuesz", handle: (ctx) => ipqueuesz(ctx.query) },
       { path: "/raftz", handle: () => raftz() },
+      // Not counted in http_req_stats, as nats-server does not count it.
+      { path: "/stacksz", handle: () => ({ kind: "page", contentType: TEXT,
+        body: stackDump(source, gatherStackInputs()) }) },
       counted("/metrics", (ctx) => ({
         kind: "page",
         body: metricsText(source, this.varzDocument(), ctx.query.bool("connz_detailed")),
