@@ -13,7 +13,7 @@ import type { Options } from "./options.ts";
 import { TlsConfigError } from "./tls_config.ts";
 import { type CookieCredentials, cookieCredentials } from "./websocket_auth.ts";
 import {
-  closePayload, encodeFrame, encodeMessage, WsCloseStatus, wsCompressedBytesMax, WsFrameDecoder,
+  closePayload, closeStatusFor, encodeFrame, encodeMessage, WsCloseStatus, wsCompressedBytesMax, WsFrameDecoder,
   WsOpcode, WsProtocolError,
 } from "./websocket_frames.ts";
 import {
@@ -56,9 +56,11 @@ class WsAdapter implements ClientSocket {
     this.#send(encodeFrame(opcode, payload));
   }
 
-  /** The server closes: a close frame (normal closure, as for a client-initiated close). */
+  /** The server closes: a close frame with Go's status for the connection's close reason. */
   end(): void {
-    this.closeWith(WsCloseStatus.normal, "");
+    const reason = this.client?.closedReason ?? null;
+    if (reason === null) this.closeWith(WsCloseStatus.normal, "");
+    else this.closeWith(closeStatusFor(reason), reason);
   }
 
   closeWith(status: number, reason: string): void {

@@ -7,6 +7,7 @@
  * @module
  */
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
+import { ClosedReason } from "../protocol/errors.ts";
 
 export const WsOpcode = {
   continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10,
@@ -14,8 +15,30 @@ export const WsOpcode = {
 
 export const WsCloseStatus = {
   normal: 1000, goingAway: 1001, protocolError: 1002, noStatus: 1005, invalidPayload: 1007,
-  policyViolation: 1008, messageTooBig: 1009,
+  policyViolation: 1008, messageTooBig: 1009, internalError: 1011, tlsHandshake: 1015,
 } as const;
+
+const POLICY_REASONS = new Set<string>([ClosedReason.authenticationTimeout,
+  ClosedReason.authenticationFailure, ClosedReason.slowConsumerPendingBytes,
+  ClosedReason.slowConsumerWriteDeadline, ClosedReason.maxAccountConnectionsExceeded,
+  ClosedReason.maxConnectionsExceeded, ClosedReason.maxControlLineExceeded,
+  ClosedReason.maxSubscriptionsExceeded, ClosedReason.authenticationExpired,
+  ClosedReason.revocation]);
+const PROTOCOL_REASONS = new Set<string>([ClosedReason.parseError,
+  ClosedReason.protocolViolation, ClosedReason.badClientProtocolVersion]);
+const GOING_AWAY_REASONS = new Set<string>([ClosedReason.writeError, ClosedReason.readError,
+  ClosedReason.staleConnection, ClosedReason.serverShutdown]);
+
+/** The close status nats-server sends when it closes a connection for `reason`. */
+export function closeStatusFor(reason: string): number {
+  if (reason === ClosedReason.clientClosed) return WsCloseStatus.normal;
+  if (POLICY_REASONS.has(reason)) return WsCloseStatus.policyViolation;
+  if (PROTOCOL_REASONS.has(reason)) return WsCloseStatus.protocolError;
+  if (GOING_AWAY_REASONS.has(reason)) return WsCloseStatus.goingAway;
+  if (reason === ClosedReason.maxPayloadExceeded) return WsCloseStatus.messageTooBig;
+  if (reason === ClosedReason.tlsHandshakeFailure) return WsCloseStatus.tlsHandshake;
+  return WsCloseStatus.internalError;
+}
 
 /** Control frame payloads are at most this long (RFC 6455 §5.5). */
 export const WS_CONTROL_PAYLOAD_BYTES_MAX = 125;

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { constants, deflateRawSync } from "node:zlib";
+import { ClosedReason } from "../protocol/errors.ts";
 import {
-  closePayload, encodeFrame, encodeMessage, WsCloseStatus, WsFrameDecoder, WsOpcode,
+  closePayload, closeStatusFor, encodeFrame, encodeMessage, WsCloseStatus, WsFrameDecoder, WsOpcode,
   WsProtocolError,
 } from "./websocket_frames.ts";
 
@@ -153,4 +154,12 @@ describe("server frames", () => {
     expect(long.length).toBe(125);
     expect(Buffer.from(long.subarray(long.length - 3)).toString()).toBe("...");
   });
+});
+
+test("server-side close statuses follow nats-server's mapping from the close reason", () => {
+  expect([ClosedReason.clientClosed, ClosedReason.authenticationFailure,
+    ClosedReason.protocolViolation, ClosedReason.maxPayloadExceeded,
+    ClosedReason.serverShutdown, ClosedReason.tlsHandshakeFailure,
+    ClosedReason.noRespondersRequiresHeaders].map(closeStatusFor))
+    .toEqual([1000, 1008, 1002, 1009, 1001, 1015, 1011]);
 });

@@ -176,6 +176,28 @@ describe("WebSocket", () => {
     }
   });
 
+  test("a server-side close carries Go's status and reason (auth failure: 1008)", async () => {
+    const server = await startServer({
+      config: "authorization { token: s3cret }\nwebsocket { port: -1, no_tls: true }\n",
+    });
+    try {
+      const raw = await RawClient.connect(Number(new URL(server.websocketUrl!).port));
+      raw.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+        "Sec-WebSocket-Version: 13\r\n\r\n");
+      await raw.waitFor((t) => t.includes("INFO "));
+      const connect = new TextEncoder().encode('CONNECT {"verbose":false}\r\n');
+      const mask = [9, 8, 7, 6];
+      raw.send(Uint8Array.from([0x82, 0x80 | connect.length, ...mask,
+        ...connect.map((b, i) => b ^ mask[i & 3])]));
+      const closeFrame = "\x88\x18\x03\xf0Authentication Failure";
+      const text = await raw.waitFor((t) => t.includes(closeFrame));
+      expect(text).toContain("Authorization Violation");
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("handshake_timeout closes unfinished upgrade requests (silent or partial)", async () => {
     const server = await startServer({
       config: "websocket { port: -1, no_tls: true, handshake_timeout: \"200ms\" }\n",
