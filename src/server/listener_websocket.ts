@@ -13,8 +13,8 @@ import type { Options } from "./options.ts";
 import { TlsConfigError } from "./tls_config.ts";
 import { type CookieCredentials, cookieCredentials } from "./websocket_auth.ts";
 import {
-  closePayload, closeStatusFor, encodeFrame, encodeMessage, WsCloseStatus, wsCompressedBytesMax, WsFrameDecoder,
-  WsOpcode, WsProtocolError,
+  closePayload, closeStatusFor, encodeFrame, encodeMessage, WsCloseStatus, wsCompressedBytesMax,
+  WsFrameDecoder, WsOpcode, WsProtocolError,
 } from "./websocket_frames.ts";
 import {
   acceptUpgrade, errorResponse, type WsUpgrade, WsUpgradeError, WsRequestReader,
