@@ -3,7 +3,8 @@
  * a published subject matching a mapping's source is rewritten to one of its destinations,
  * picked at random by weight. When the weights do not add up to 100 the source itself takes
  * the rest, unless it is listed explicitly (then the rest is dropped: the subject maps to "").
- * Cluster-scoped destinations never apply: natsd has no cluster name.
+ * Destinations scoped to a cluster (`cluster: c1`) replace the others when the server's
+ * cluster name is that cluster; a server without a cluster name never matches one.
  * @module
  */
 import { pubArgsFor as newPubArgs } from "../protocol/pub_args_for.ts";
@@ -32,6 +33,43 @@ interface Mapping {
   source: string;
   literal: boolean;
   destinations: Destination[];
+  /** Cluster-scoped destinations by cluster name; used instead of the others on a match. */
+  clusterDestinations: Map<string, Destination[]>;
+}
+
+interface Weighted {
+  transform: SubjectTransform;
+  weight: number;
+}
+
+function transformFor(source: string, subject: string): SubjectTransform {
+  try {
+    validateMapping(source, subject);
+    return SubjectTransform.create(source, subject);
+  } catch (error) {
+    if (error instanceof TransformError) throw new MappingError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * One destination list (the unscoped one, or one cluster's): the source itself takes the
+ * weight left over unless it was listed anywhere, then cumulative weights, lightest first.
+ */
+function cumulative(source: string, literal: boolean, listed: ReadonlySet<string>,
+  weighted: Weighted[]): Destination[] {
+  const list = [...weighted];
+  const sum = list.reduce((acc, d) => acc + d.weight, 0);
+  if (sum !== WEIGHT_TOTAL && !listed.has(source)) {
+    const self = SubjectTransform.create(source, literal ? source : tokenizeWildcards(source));
+    list.push({ transform: self, weight: list.length === 0 ? WEIGHT_TOTAL : WEIGHT_TOTAL - sum });
+  }
+  list.sort((a, b) => a.weight - b.weight);
+  let total = 0;
+  return list.map((d) => {
+    total += d.weight;
+    return { transform: d.transform, cumulativeWeight: total };
+  });
 }
 
 function buildMapping(config: MappingConfig): Mapping {
@@ -39,7 +77,8 @@ function buildMapping(config: MappingConfig): Mapping {
   if (!isValidSubject(source)) throw new MappingError("invalid subject");
   const seen = new Set<string>();
   const totals = new Map<string, number>();
-  const unscoped: { transform: SubjectTransform; weight: number }[] = [];
+  const unscoped: Weighted[] = [];
+  const scoped = new Map<string, Weighted[]>();
   for (const d of config.destinations) {
     if (seen.has(d.subject)) {
       throw new MappingError(`duplicate entry for ${JSON.stringify(d.subject)}`);
@@ -49,29 +88,18 @@ function buildMapping(config: MappingConfig): Mapping {
     const total = (totals.get(d.cluster) ?? 0) + d.weight;
     totals.set(d.cluster, total);
     if (total > WEIGHT_TOTAL) throw new MappingError("total weight needs to be <= 100");
-    try {
-      validateMapping(source, d.subject);
-      const transform = SubjectTransform.create(source, d.subject);
-      if (d.cluster === "") unscoped.push({ transform, weight: d.weight });
-    } catch (error) {
-      if (error instanceof TransformError) throw new MappingError(error.message);
-      throw error;
-    }
+    const weighted = { transform: transformFor(source, d.subject), weight: d.weight };
+    if (d.cluster === "") unscoped.push(weighted);
+    else scoped.set(d.cluster, [...(scoped.get(d.cluster) ?? []), weighted]);
   }
   const literal = isLiteralSubject(source);
-  const sum = unscoped.reduce((acc, d) => acc + d.weight, 0);
-  if (sum !== WEIGHT_TOTAL && !seen.has(source)) {
-    const self = SubjectTransform.create(source, literal ? source : tokenizeWildcards(source));
-    unscoped.push({ transform: self, weight: unscoped.length === 0 ? WEIGHT_TOTAL
-      : WEIGHT_TOTAL - sum });
+  const clusterDestinations = new Map<string, Destination[]>();
+  for (const [cluster, list] of scoped) {
+    clusterDestinations.set(cluster, cumulative(source, literal, seen, list));
   }
-  unscoped.sort((a, b) => a.weight - b.weight);
-  let cumulative = 0;
-  const destinations = unscoped.map((d) => {
-    cumulative += d.weight;
-    return { transform: d.transform, cumulativeWeight: cumulative };
-  });
-  return { source, literal, destinations };
+  return {
+    source, literal, destinations: cumulative(source, literal, seen, unscoped), clusterDestinations,
+  };
 }
 
 /** Checks one mapping as nats-server does when loading a config; null when it is fine. */
@@ -88,9 +116,14 @@ export function mappingProblem(config: MappingConfig): string | null {
 export class SubjectMapper {
   readonly #mappings: Mapping[] = [];
   readonly #random: () => number;
+  readonly #clusterName: string;
 
-  /** @throws MappingError for a mapping nats-server would refuse. */
-  constructor(configs: readonly MappingConfig[], random: () => number = Math.random) {
+  /**
+   * `clusterName` is the server's (`cluster { name }`), "" for none.
+   * @throws MappingError for a mapping nats-server would refuse.
+   */
+  constructor(configs: readonly MappingConfig[], random: () => number = Math.random,
+    clusterName = "") {
     for (const config of configs) {
       const mapping = buildMapping(config);
       // A later mapping of the same source replaces the earlier one in place.
@@ -99,6 +132,7 @@ export class SubjectMapper {
       else this.#mappings.push(mapping);
     }
     this.#random = random;
+    this.#clusterName = clusterName;
   }
 
   get size(): number {
@@ -110,7 +144,8 @@ export class SubjectMapper {
     const mapping = this.#mappings.find((m) => (m.literal ? m.source === subject
       : subjectMatchesPattern(subject, m.source)));
     if (mapping === undefined) return null;
-    const dests = mapping.destinations;
+    // "" is never a key: unscoped destinations live in `destinations`.
+    const dests = mapping.clusterDestinations.get(this.#clusterName) ?? mapping.destinations;
     let chosen: Destination | undefined;
     if (dests.length === 1 && dests[0].cumulativeWeight === WEIGHT_TOTAL) {
       chosen = dests[0];

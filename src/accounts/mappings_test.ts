@@ -72,3 +72,41 @@ describe("SubjectMapper", () => {
     expect(() => new SubjectMapper([one("a..b", "c")])).toThrow(MappingError);
   });
 });
+
+describe("cluster-scoped destinations", () => {
+  const scoped: MappingConfig = { source: "cs", destinations: [
+    { subject: "cs.c1", weight: 100, cluster: "c1" },
+    { subject: "cs.c2a", weight: 40, cluster: "c2" },
+    { subject: "cs.any", weight: 100, cluster: "" },
+  ] };
+
+  test("the server's cluster picks its destinations", () => {
+    expect(new SubjectMapper([scoped], Math.random, "c1").select("cs")).toBe("cs.c1");
+  });
+
+  test("a cluster's missing weight goes to the source, as for unscoped lists", () => {
+    const mapper = new SubjectMapper([scoped], sequence(0.1, 0.5), "c2");
+    expect([mapper.select("cs"), mapper.select("cs")]).toEqual(["cs.c2a", "cs"]);
+  });
+
+  test("no cluster name, or another cluster, falls back to the unscoped destinations", () => {
+    expect(new SubjectMapper([scoped]).select("cs")).toBe("cs.any");
+    expect(new SubjectMapper([scoped], Math.random, "c9").select("cs")).toBe("cs.any");
+  });
+
+  test("only scoped destinations: elsewhere the subject maps to itself", () => {
+    const only: MappingConfig = { source: "o.*", destinations: [
+      { subject: "o.{{wildcard(1)}}.c1", weight: 100, cluster: "c1" }] };
+    expect(new SubjectMapper([only]).select("o.x")).toBe("o.x");
+    expect(new SubjectMapper([only], Math.random, "c1").select("o.x")).toBe("o.x.c1");
+  });
+
+  test("each cluster's weights are checked on their own", () => {
+    expect(mappingProblem({ source: "t", destinations: [
+      { subject: "t.a", weight: 80, cluster: "c1" }, { subject: "t.b", weight: 80, cluster: "c2" },
+    ] })).toBeNull();
+    expect(mappingProblem({ source: "t", destinations: [
+      { subject: "t.a", weight: 80, cluster: "c1" }, { subject: "t.b", weight: 30, cluster: "c1" },
+    ] })).toBe("total weight needs to be <= 100");
+  });
+});
