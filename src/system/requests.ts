@@ -12,7 +12,7 @@ import { connz, CONNZ_LIMIT_DEFAULT } from "../monitor/connz.ts";
 import { gatewayz, ipqueuesz, leafz, raftz, routez } from "../monitor/feature_endpoints.ts";
 import { jszAccount, jszBodyOptions, jszValue, NotLeaderError } from "../monitor/jsz.ts";
 import type { GoJsonValue } from "../monitor/go_json.ts";
-import { health, healthAssets, healthReply } from "../monitor/healthz.ts";
+import { health, healthAssets } from "../monitor/healthz.ts";
 import { ConnState, Query } from "../monitor/query.ts";
 import type { Reply } from "../monitor/reply.ts";
 import type { MonitorSource } from "../monitor/source.ts";
@@ -90,16 +90,23 @@ function subszData(ctx: RequestContext, o: Options, account: string, subs: boole
     limit: num(o.limit), test: str(o.test), account }, ctx.clock);
 }
 
+/**
+ * Go's HealthStatus over `$SYS`: unlike /healthz (where the HTTP status carries it), the
+ * request's answer keeps `status_code` after `status`.
+ */
 function healthData(ctx: RequestContext, o: Options): GoJsonValue {
-  return replyValue(healthReply(health({
-    jsEnabledOnly: bool(o["js-enabled-only"]), jsServerOnly: bool(o["js-server-only"]),
+  const result = health({
+    jsEnabledOnly: bool(o["js-enabled-only"]) || bool(o["js-enabled"]),
+    jsServerOnly: bool(o["js-server-only"]), jsMetaOnly: bool(o["js-meta-only"]),
     account: str(o.account), stream: str(o.stream), consumer: str(o.consumer),
     details: bool(o.details),
-  } as Parameters<typeof health>[0], {
+  }, {
     jetStreamConfigured: ctx.source.options.jetstream,
     jetStreamEnabled: ctx.jetStreamEnabled(),
     assets: healthAssets(ctx.source.jetstream),
-  })));
+  });
+  const { status, ...rest } = result.body as Record<string, GoJsonValue>;
+  return { status, status_code: result.status, ...rest };
 }
 
 /** Server endpoints (`$SYS.REQ.SERVER.<id>.<X>` and `….PING.<X>`), STATSZ and IDZ aside. */

@@ -45,7 +45,8 @@ describe("answer", () => {
     expect(SERVER_ENDPOINTS.get("VARZ")!(ctx, {})).toEqual({ server_id: ctx.source.id });
     const connz = SERVER_ENDPOINTS.get("CONNZ")!(ctx, { limit: 1 }) as Record<string, unknown>;
     expect(connz.limit).toBe(1);
-    expect(SERVER_ENDPOINTS.get("HEALTHZ")!(ctx, {})).toEqual({ status: "ok" });
+    expect(SERVER_ENDPOINTS.get("HEALTHZ")!(ctx, {}))
+      .toEqual({ status: "ok", status_code: 200 });
     const subsz = ACCOUNT_ENDPOINTS.get("SUBSZ")!(ctx, {}, "$G") as Record<string, unknown>;
     expect(subsz).toHaveProperty("subscriptions_list");
     expect(ACCOUNT_ENDPOINTS.get("STATZ")!(ctx, {}, "PING")).toBe("skip");

@@ -242,4 +242,18 @@ describe("JSZ system requests", () => {
       expect(noJs.error.description).toBe('account "SYS" not jetstream enabled');
     }
   });
+
+  test.skipIf(isGoServer())("$SYS HEALTHZ checks assets and keeps status_code (2.14)",
+    async () => {
+      // natsd only: Go 2.9.10 has neither the asset checks nor status_code.
+      const ok = await request(sides[0], "$SYS.REQ.SERVER.PING.HEALTHZ",
+        { account: "A", stream: "S", consumer: "C" });
+      expect(ok.data).toEqual({ status: "ok", status_code: 200 });
+      const missing = await request(sides[0], "$SYS.REQ.SERVER.PING.HEALTHZ",
+        { account: "A", stream: "NOPE", details: true });
+      expect(missing.data.status).toBe("error");
+      expect(missing.data.status_code).toBe(404);
+      expect(missing.data.errors[0]).toEqual({ type: "STREAM", account: "A", stream: "NOPE",
+        error: 'JetStream stream "NOPE" not found on account "A"' });
+    });
 });
