@@ -10,7 +10,7 @@ import {
   GLOBAL_ACCOUNT, type MonitoredConnection, type MonitoredSubscription,
 } from "./source.ts";
 import type { WallClock } from "./wall_clock.ts";
-import { userJwtDetails, type UserJwtDetails } from "./jwt_details.ts";
+import { identityDetails, userJwtDetails, type UserJwtDetails } from "./jwt_details.ts";
 
 /** How much of a connection a row carries, from the query. */
 export interface RowDetail {
@@ -149,7 +149,7 @@ export function openRow(client: MonitoredConnection, detail: RowDetail): ConnRow
       ? subs.map((sub) => subDetail(sub)) : undefined,
     nameTag: detail.auth && account ? account : undefined,
     accountShown: detail.auth ? nonGlobal(account) : undefined,
-    jwt: detail.auth ? userJwtDetails(client.connect.jwt) : undefined,
+    jwt: detail.auth ? identityDetails(client.connect, account) : undefined,
   };
   const row: ConnRow = {
     cid: client.cid,

@@ -45,6 +45,18 @@ export function userJwtDetails(jwt: string): UserJwtDetails | null {
   };
 }
 
+/**
+ * A connection's identity details for connz: a JWT user's, or for an nkey user the account as
+ * `issuer_key` (nats-server's issuerForClient falls back to the user's account); null for
+ * users, tokens and anonymous clients, which have no issuer.
+ */
+export function identityDetails(connect: { readonly jwt: string; readonly nkey: string },
+  account: string): UserJwtDetails | null {
+  if (connect.jwt) return userJwtDetails(connect.jwt);
+  if (connect.nkey && account) return { user: connect.nkey, jwt: "", issuerKey: account, tags: [] };
+  return null;
+}
+
 /** /varz `trusted_operators_jwt` and `trusted_operators_claim` (absent without operators). */
 export function trustedOperatorsFields(jwts: readonly string[]): Record<string, GoJsonValue> {
   if (jwts.length === 0) return {};

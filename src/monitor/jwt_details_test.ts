@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createAccount, createOperator, createUser, encodeOperator, encodeUser }
   from "@nats-io/jwt";
-import { trustedOperatorsFields, userJwtDetails } from "./jwt_details.ts";
+import { identityDetails, trustedOperatorsFields, userJwtDetails } from "./jwt_details.ts";
 
 describe("jwt details", () => {
   test("a user JWT gives its key, issuer, tags and text; a bearer token is redacted", async () => {
@@ -29,5 +29,11 @@ describe("jwt details", () => {
     expect(fields.trusted_operators_jwt).toEqual([jwt]);
     expect(fields.trusted_operators_claim[0].sub).toBe(kp.getPublicKey());
     expect(fields.trusted_operators_claim[0].name).toBe("op");
+  });
+
+  test("an nkey user's issuer is its account; plain users have none", () => {
+    expect(identityDetails({ jwt: "", nkey: "UKEY" }, "A"))
+      .toEqual({ user: "UKEY", jwt: "", issuerKey: "A", tags: [] });
+    expect(identityDetails({ jwt: "", nkey: "" }, "A")).toBeNull();
   });
 });

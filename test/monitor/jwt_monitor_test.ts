@@ -4,6 +4,8 @@
  * Runs on natsd (or NATS_SERVER) and, when installed, on Go nats-server 2.9.10 alike.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createUser } from "@nats-io/nkeys";
+import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
 import { RawClient } from "../harness/raw_client.ts";
 import { type RunningServer, serverCommand, startServer } from "../harness/server_process.ts";
 import { type TestAccount, TestOperator, type TestUser, userOf, rawJwtConnect }
@@ -91,6 +93,30 @@ describe("JWT details in monitoring", () => {
       expect(claim.sub).toBe(op.kp.getPublicKey());
       expect(claim.name).toBe("test-operator");
       expect(claim.nats.system_account).toBe(op.sys.getPublicKey());
+    }
+  });
+});
+
+describe("nkey users in connz", () => {
+  test("issuer_key is the user's account", async () => {
+    const kp = createUser();
+    const commands = [serverCommand(), ...(WITH_GO ? [[GO_BINARY!]] : [])];
+    for (const command of commands) {
+      const server = await startServer({ args: ["-m", "-1"], command,
+        config: `accounts { A { users: [{ nkey: ${kp.getPublicKey()} }] } }` });
+      const nc = await connect({ servers: server.url,
+        authenticator: nkeyAuthenticator(kp.getSeed()) });
+      try {
+        const connz = await getJson(server, "/connz?auth=1");
+        const c = (connz.connections as Json[])[0];
+        expect(c.authorized_user).toBe(kp.getPublicKey());
+        expect(c.account).toBe("A");
+        expect(c.issuer_key).toBe("A");
+        expect(c.jwt).toBeUndefined();
+      } finally {
+        await nc.close();
+        await server.stop();
+      }
     }
   });
 });
