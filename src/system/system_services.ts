@@ -183,13 +183,13 @@ export class SystemServices {
   /** Go's debugSubscribers: counted in the requester's account (from its request info). */
   #debugSubscribers(reply: string, headers: Uint8Array | null, body: Uint8Array): void {
     if (reply === "") return;
-    let info: { acc?: string; service?: string } = {};
+    let info: { acc?: string; svc?: string } = {};
     try {
       info = JSON.parse(getHeader(headers, REQUEST_INFO_HEADER) ?? "{}");
     } catch {
       return;
     }
-    const name = info.service || info.acc || "";
+    const name = info.svc || info.acc || "";
     const account = name === "" ? this.account : this.server.accounts.get(name);
     if (account === undefined) return;
     const { subject, queue } = parseSubscribersQuery(body);
