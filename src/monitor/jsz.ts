@@ -214,6 +214,6 @@ export function jszAccount(source: MonitorSource, name: string, options: JszOpti
   if (!source.accounts.has(name)) throw new Error(`account "${name}" not found`);
   const jsa = jsAccounts(js).get(name);
   if (jsa === undefined) throw new Error(`account "${name}" not jetstream enabled`);
-  const o = withDefaults(options);
-  return accountDetail(jsa, o);
+  // Unlike /jsz, Go's JszAccount takes the flags as given: consumers without streams list none.
+  return accountDetail(jsa, options);
 }

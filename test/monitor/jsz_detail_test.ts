@@ -238,6 +238,8 @@ describe("JSZ system requests", () => {
       const missing = await request(side, "$SYS.REQ.ACCOUNT.NOPE.JSZ", {});
       expect(missing.error.code).toBe(500);
       expect(missing.error.description).toBe('account "NOPE" not found');
+      const consumersOnly = await request(side, "$SYS.REQ.ACCOUNT.A.JSZ", { consumer: true });
+      expect(consumersOnly.data.stream_detail).toBeUndefined();
       const noJs = await request(side, "$SYS.REQ.ACCOUNT.SYS.JSZ", {});
       expect(noJs.error.description).toBe('account "SYS" not jetstream enabled');
     }
