@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { accountHash, AckSubjects, HASH_DIGITS, parseAckReply } from "./ack_subject.ts";
+import {
+  accountHash, AckSubjects, HASH_DIGITS, parseAckReply, TimestampText,
+} from "./ack_subject.ts";
 
 describe("AckSubjects", () => {
   test("v1 reply subjects carry delivered, sequences, time and pending", () => {
@@ -95,5 +97,17 @@ describe("parseAckReply", () => {
         });
       }
     }
+  });
+});
+
+describe("TimestampText", () => {
+  test("formats every timestamp exactly, around second boundaries and out of range", () => {
+    const text = new TimestampText();
+    const cases = [0n, 1n, 999_999_999n, 1_000_000_000n, 1_700_000_000_000_000_000n,
+      1_699_999_999_999_999_999n, 1_700_000_000_000_000_001n, 1_700_000_000_000_000_999n,
+      1_700_000_000_999_999_999n, 1_700_000_001_000_000_000n, 1_700_000_000_000_000_000n,
+      (1n << 63n) - 1n, 1_764_197_000_123_456_789n];
+    for (let i = 0n; i < 2000n; i++) cases.push(1_764_197_001_000_000_000n - 1000n + i);
+    for (const ts of cases) expect([ts, text.format(ts)]).toEqual([ts, ts.toString()]);
   });
 });

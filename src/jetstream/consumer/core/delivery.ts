@@ -233,8 +233,12 @@ function sendOrThrottle(s: CoreState, held: HeldMsg, nowNs: bigint): Step {
 function deliverMsg(s: CoreState, held: HeldMsg, nowNs: bigint): void {
   const { msg, dc } = held;
   const dseq = s.dseq++;
-  const psz = utf8Length(held.to) + held.reply.length + held.hdr.length + held.payload.length;
-  if (s.maxpb > 0) s.pbytes += psz;
+  // Only flow control counts these bytes.
+  let psz = 0;
+  if (s.maxpb > 0) {
+    psz = utf8Length(held.to) + held.reply.length + held.hdr.length + held.payload.length;
+    s.pbytes += psz;
+  }
   s.updateDelivered(dseq, msg.seq, dc, msg.ts, nowNs);
   if (s.ackNone) {
     s.adflr = dseq;
