@@ -37,7 +37,8 @@ export function accountStats(jsa: JsAccount): Record<string, JsonValue> {
     reserved_storage: asUint64(jsa.limits.max_storage),
     accounts: 0,
     ha_assets: 0,
-    api: { total: jsa.router.total, errors: jsa.router.errors },
+    // Go leaves the account's API level unset: 2.14 writes it as 0.
+    api: { level: 0, total: jsa.router.total, errors: jsa.router.errors },
   };
 }
 
