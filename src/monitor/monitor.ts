@@ -16,7 +16,7 @@ import type { GoJsonValue } from "./go_json.ts";
 import { health, healthAssets, healthReply, parseHealthQuery } from "./healthz.ts";
 import { indexPage } from "./index_page.ts";
 import { metricsText } from "./metrics.ts";
-import { ProcessUsage } from "./process_usage.ts";
+import { goMemstats, ProcessUsage } from "./process_usage.ts";
 import { json, type Reply } from "./reply.ts";
 import type { Query } from "./query.ts";
 import { type RequestContext, type Route, Router } from "./router.ts";
@@ -74,18 +74,7 @@ function httpsTls(o: Options): { cert: string; key: string } | undefined {
  * same two keys; memstats carries the Bun process's numbers under the nearest Go names.
  */
 function debugVars(): GoJsonValue {
-  const memory = process.memoryUsage();
-  return {
-    cmdline: process.argv,
-    memstats: {
-      Alloc: memory.heapUsed,
-      Sys: memory.rss,
-      HeapAlloc: memory.heapUsed,
-      HeapSys: memory.heapTotal,
-      HeapInuse: memory.heapUsed,
-      External: memory.external,
-    },
-  };
+  return { cmdline: process.argv, memstats: goMemstats() };
 }
 
 /** Go's text for a failed bind, e.g. "listen tcp 127.0.0.1:8222: bind: address already in use". */

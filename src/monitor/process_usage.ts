@@ -5,6 +5,22 @@
  * @module
  */
 
+/**
+ * The Bun process's memory under the nearest names of Go's runtime.MemStats, for /debug/vars
+ * and `$SYS.REQ.SERVER.*.EXPVARZ` (`External` has no Go counterpart: buffers outside the heap).
+ */
+export function goMemstats(): Record<string, number> {
+  const memory = process.memoryUsage();
+  return {
+    Alloc: memory.heapUsed,
+    Sys: memory.rss,
+    HeapAlloc: memory.heapUsed,
+    HeapSys: memory.heapTotal,
+    HeapInuse: memory.heapUsed,
+    External: memory.external,
+  };
+}
+
 /** The shortest window a new CPU percentage is computed over. */
 export const CPU_SAMPLE_WINDOW_MS = 1000;
 

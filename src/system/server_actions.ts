@@ -6,6 +6,7 @@
  * @module
  */
 import { goDuration } from "../monitor/go_format.ts";
+import { goMemstats } from "../monitor/process_usage.ts";
 import type { GoJsonValue } from "../monitor/go_json.ts";
 import { isLiteralSubject, subjectIsSubsetOf } from "../subjects/subject.ts";
 
@@ -38,18 +39,7 @@ export function profilezData(o: Record<string, unknown>): GoJsonValue {
  * Go MemStats names, and the command line.
  */
 export function expvarzData(): GoJsonValue {
-  const memory = process.memoryUsage();
-  return {
-    memstats: {
-      Alloc: memory.heapUsed,
-      Sys: memory.rss,
-      HeapAlloc: memory.heapUsed,
-      HeapSys: memory.heapTotal,
-      HeapInuse: memory.heapUsed,
-      External: memory.external,
-    },
-    cmdline: [...process.argv],
-  };
+  return { memstats: goMemstats(), cmdline: [...process.argv] };
 }
 
 /** What KICK and LDM need of a client connection. */
