@@ -20,9 +20,6 @@ import {
   acceptUpgrade, errorResponse, type WsUpgrade, WsUpgradeError, WsRequestReader,
 } from "./websocket_upgrade.ts";
 
-/** Kept for callers that size buffers by it: frames queued past the kernel's share. */
-export const WS_BACKPRESSURE_BYTES_MAX = 16 * 1024 * 1024;
-
 interface WsData {
   /** Set until the upgrade completes (or fails). */
   request: WsRequestReader | null;
@@ -133,7 +130,6 @@ export function originAllowed(o: Options, origin: string | null, host: string | 
   }
   return true;
 }
-
 
 export function listenWebsocket(
   acceptor: ClientAcceptor, o: Options,
