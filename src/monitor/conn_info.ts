@@ -190,8 +190,11 @@ export function closedRow(info: ClosedClientInfo, detail: RowDetail): ConnRow {
       ? subs.map((sub) => sub.subject) : undefined,
     subsDetail: detail.subsDetail && subs.length > 0
       ? subs.map((sub) => subDetail(sub, info.account)) : undefined,
-    nameTag: detail.auth && account ? account : undefined,
+    // Go keeps the user JWT's name as the closed connection's name tag; auth shows the account's.
+    nameTag: detail.auth && account ? account : info.identity?.name || undefined,
     accountShown: detail.auth && account ? account : undefined,
+    // Go stores these in the closed connection's record, so they show with or without auth.
+    jwt: info.identity ? { user: info.user ?? "", ...info.identity } : undefined,
   };
   const row: ConnRow = {
     cid: info.cid,

@@ -17,9 +17,12 @@ export interface UserJwtDetails {
   jwt: string;
   issuerKey: string;
   tags: string[];
+  /** The user JWT's `name` (Go's client nameTag, kept with a closed connection). */
+  name?: string;
 }
 
 interface UserPayload {
+  name?: unknown;
   sub?: unknown;
   iss?: unknown;
   nats?: { bearer_token?: unknown; tags?: unknown };
@@ -42,6 +45,7 @@ export function userJwtDetails(jwt: string): UserJwtDetails | null {
     jwt: payload.nats?.bearer_token === true ? "" : jwt,
     issuerKey: text(payload.iss),
     tags,
+    name: text(payload.name),
   };
 }
 

@@ -10,6 +10,7 @@ describe("jwt details", () => {
     const jwt = await encodeUser("u", user, account, { tags: ["a", "b"] });
     expect(userJwtDetails(jwt)).toEqual({
       user: user.getPublicKey(), jwt, issuerKey: account.getPublicKey(), tags: ["a", "b"],
+      name: "u",
     });
     const bearer = await encodeUser("b", createUser(), account, { bearer_token: true });
     expect(userJwtDetails(bearer)?.jwt).toBe("");

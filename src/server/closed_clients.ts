@@ -25,6 +25,8 @@ export interface ClosedClientInfo {
   rttMs?: number;
   /** Raw auth user (nkey, user name, or "[REDACTED]" for a token). */
   user?: string;
+  /** JWT/nkey identity (connz `jwt`, `issuer_key`, `tags`), kept as Go keeps it. */
+  identity?: { jwt: string; issuerKey: string; tags: string[]; name?: string } | null;
   /** The subscriptions held when the connection closed. */
   subscriptions?: readonly ClosedSubscription[];
 }

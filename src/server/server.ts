@@ -50,6 +50,7 @@ import { SystemServices } from "../system/system_services.ts";
 import { JS_API_LEVEL, type JetStream, startJetStream } from "../jetstream/mod.ts";
 import { reloadJetStream } from "../jetstream/server_jetstream.ts";
 import { rawAuthUser } from "../monitor/conn_info.ts";
+import { identityDetails } from "../monitor/jwt_details.ts";
 
 /** Reloaded options that start, stop or re-enable JetStream (for its accounts). */
 const JETSTREAM_RELOAD = new Set(["jetstream", "accounts", "jetstreamAccounts"]);
@@ -673,6 +674,7 @@ function closedInfoOf(
     lastActivityMs: client.lastActivityMs,
     rttMs: client.rttMs,
     user: rawAuthUser(client.connect),
+    identity: identityDetails(client.connect, client.account?.name ?? ""),
     // Copies, not the subscriptions: a live Subscription reaches its connection and, through
     // the connection's match cache, whatever it last published to (a deleted stream's store).
     subscriptions: [...client.subscriptions.values()].map((sub) => ({

@@ -10,7 +10,7 @@ import { RawClient } from "../harness/raw_client.ts";
 import { type RunningServer, serverCommand, startServer } from "../harness/server_process.ts";
 import { type TestAccount, TestOperator, type TestUser, userOf, rawJwtConnect }
   from "../auth/jwt_fixtures.ts";
-import { getJson, type Json } from "./monitor_http.ts";
+import { getJson, getJsonWhen, type Json } from "./monitor_http.ts";
 
 const GO_BINARY = Bun.which("nats-server") ?? Bun.which("nats-server", { PATH: "/usr/sbin" });
 const WITH_GO = GO_BINARY !== null && !process.env.NATS_SERVER;
@@ -70,6 +70,29 @@ describe("JWT details in monitoring", () => {
       const version = (await getJson(server, "/varz")).version as string;
       expect(b.jwt).toBe(version.startsWith("2.9.") ? bearer.jwt : undefined);
       expect(b.issuer_key).toBe(account.key);
+    }
+  });
+
+  test("closed connections keep the JWT identity, shown even without auth", async () => {
+    for (const server of servers) {
+      const user = await userOf(account, { tags: ["gone"] });
+      const raw = await RawClient.connect(server.port);
+      await rawJwtConnect(raw, user);
+      await raw.waitFor((text) => text.includes("PONG"));
+      raw.close();
+      const closed = await getJsonWhen(server, "/connz?state=closed&auth=1", (doc) =>
+        (doc.connections ?? []).some((c: Json) => c.jwt === user.jwt));
+      const c = (closed.connections as Json[]).find((x) => x.jwt === user.jwt)!;
+      const version = (await getJson(server, "/varz")).version as string;
+      // 2.9.10 kept only the user name of a closed connection; 2.10+ the JWT user's key.
+      if (!version.startsWith("2.9.")) expect(c.authorized_user).toBe(user.kp.getPublicKey());
+      expect(c.issuer_key).toBe(account.key);
+      expect(c.tags).toEqual(["gone"]);
+      const plain = await getJson(server, "/connz?state=closed");
+      const p = (plain.connections as Json[]).find((x) => x.cid === c.cid)!;
+      expect(p.authorized_user).toBeUndefined();
+      expect(p.jwt).toBe(user.jwt);
+      expect(p.name_tag).toBe("user");
     }
   });
 
