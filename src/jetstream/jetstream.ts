@@ -14,6 +14,7 @@ import { InternalKind, type InternalClient } from "../server/internal_client.ts"
 import { ApiError } from "./api/api_error.ts";
 import { accountRoutes } from "./api/account_api.ts";
 import { serveAccountPurge } from "./api/account_purge.ts";
+import { serveNotEnabled } from "./api/not_enabled.ts";
 import { decodeRequest } from "./api/json_decode.ts";
 import { msgRoutes } from "./api/msg_api.ts";
 import type { ApiRoute } from "./api/router.ts";
@@ -144,6 +145,8 @@ export class JetStream {
   async enableAccount(account: Account, limits?: Partial<AccountLimits>): Promise<JsAccount> {
     const existing = this.accounts.get(account.name);
     if (existing !== undefined) return existing;
+    this.#notEnabled.get(account.name)?.();
+    this.#notEnabled.delete(account.name);
     const client = this.#host.createInternalClient(account, InternalKind.jetstream);
     const jsa = new JsAccount(account, client, this.#accountEnv());
     Object.assign(jsa.limits, limits);
@@ -156,13 +159,27 @@ export class JetStream {
     return jsa;
   }
 
-  /** Turns JetStream off for an account: its API and streams stop, their data stays on disk. */
+  /**
+   * Turns JetStream off for an account: its API and streams stop, their data stays on disk, and
+   * its API requests get 10039 from then on.
+   */
   async disableAccount(name: string): Promise<void> {
     const jsa = this.accounts.get(name);
     if (jsa === undefined) return;
     this.accounts.delete(name);
     await jsa.stop();
+    this.serveNotEnabled(jsa.account);
   }
+
+  /** Answers an account's API requests with `JetStream not enabled for account` (10039). */
+  serveNotEnabled(account: Account): void {
+    if (this.accounts.has(account.name) || this.#notEnabled.has(account.name)) return;
+    const client = this.#host.createInternalClient(account, InternalKind.jetstream);
+    this.#notEnabled.set(account.name, serveNotEnabled(client, this.domain));
+  }
+
+  /** Accounts answered with 10039, and how to stop answering. */
+  readonly #notEnabled = new Map<string, () => void>();
 
   #accountEnv(): AccountEnv {
     const config = this.#config;
@@ -276,6 +293,8 @@ export class JetStream {
   async stop(): Promise<void> {
     this.#stopSystem?.();
     this.#stopSystem = null;
+    for (const stop of this.#notEnabled.values()) stop();
+    this.#notEnabled.clear();
     await Promise.all([...this.accounts.values()].map((jsa) => jsa.stop()));
     this.accounts.clear();
   }

@@ -82,9 +82,16 @@ export async function startJetStream(server: JetStreamServer): Promise<JetStream
     await js.enableAccount(account, limits);
   }
   const o = server.options;
-  const system = server.accounts.get(o.systemAccount !== "" ? o.systemAccount
-    : SYSTEM_ACCOUNT_NAME);
+  const systemName = o.systemAccount !== "" ? o.systemAccount : SYSTEM_ACCOUNT_NAME;
+  const system = server.accounts.get(systemName);
   if (system !== undefined) js.serveSystemAccount(system);
+  // Configured accounts left without JetStream answer its API with 10039 (operator mode's
+  // accounts are enabled by their JWTs as they load).
+  if (o.trustedOperators.length === 0 && o.trustedKeys.length === 0) {
+    for (const account of server.accounts.values()) {
+      if (account.name !== systemName) js.serveNotEnabled(account);
+    }
+  }
   return js;
 }
 
