@@ -194,7 +194,16 @@ function openClient(
     data.fallbackTimer = setTimeout(() => {
       data.fallbackTimer = null;
       data.sniff = null;
-      data.client?.start();
+      const client = data.client;
+      if (client === null) return;
+      if (tls.allowNonTls) {
+        // As nats-server: INFO offers TLS (tls_available) and the first byte decides.
+        client.transportTls = false;
+        data.sniff = { tls, mode: "allowNonTls" };
+        client.start();
+        return;
+      }
+      client.start();
       armHandshakeTimer(data, tls.timeoutMs);
       upgrade(socket, adapter, tls, acceptor);
     }, tls.handshakeFirstFallbackMs);

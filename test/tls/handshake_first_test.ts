@@ -90,4 +90,23 @@ describe("TLS handshake_first with fallback", () => {
       await server.stop();
     }
   });
+
+  test("auto with allow_non_tls: a silent client is offered TLS and may stay in clear", async () => {
+    if (isGoServer()) return;
+    const server = await startServer({ config: `${tlsConfig("auto")}allow_non_tls: true\n` });
+    try {
+      const raw = await RawClient.connect(server.port);
+      const info = await raw.readInfo();
+      expect(info.tls_required).toBeUndefined();
+      expect(info.tls_available).toBe(true);
+      raw.send('CONNECT {"verbose":false}\r\nPING\r\n');
+      await raw.expect("PONG\r\n");
+      raw.close();
+      // A client waiting for INFO can still upgrade; one speaking first does TLS first.
+      const url = `tls://127.0.0.1:${server.port}`;
+      expect(await roundTrip(url, { caFile: certs.caCert })).toBe("over tls");
+    } finally {
+      await server.stop();
+    }
+  });
 });
