@@ -12,8 +12,11 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { type RunningServer, startServer } from "../harness/server_process.ts";
 
 type Json = Record<string, unknown>;
-/** Bounds the wait for an asynchronous switch; each attempt is one request round trip. */
-const SWITCH_ATTEMPTS_MAX = 200;
+/**
+ * Bounds the wait for natsd's asynchronous switch (recovering stores takes a moment under load);
+ * attempts are request round trips, so the loop polls without sleeping.
+ */
+const SWITCH_WAIT_MS_MAX = 4_000;
 const PAYLOAD_BASE = 1000000;
 
 let server: RunningServer;
@@ -64,7 +67,7 @@ async function api(nc: NatsConnection, subject: string, body?: unknown): Promise
 }
 
 async function untilJetStream(nc: NatsConnection, on: boolean): Promise<void> {
-  for (let attempt = 0; attempt < SWITCH_ATTEMPTS_MAX; attempt++) {
+  for (const deadline = Date.now() + SWITCH_WAIT_MS_MAX; Date.now() < deadline;) {
     if ((await api(nc, "$JS.API.INFO") !== "off") === on) return;
   }
   throw new Error(`JetStream never turned ${on ? "on" : "off"}`);
