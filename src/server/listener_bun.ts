@@ -125,29 +125,21 @@ const clientHandlers = {
 };
 
 /**
- * `tlsRef.current` is read for every new connection, so a reload can swap certificates. (With
- * handshake_first the TLS context is Bun's listener's own and keeps the start-up certificates.)
+ * `tlsRef.current` is read for every new connection, so a reload can swap certificates. The
+ * listener itself is always plain: even handshake_first upgrades each socket at open (before
+ * any byte is read), so its certificates reload too.
  */
 export function listenClients(
   acceptor: ClientAcceptor, host: string, port: number, tlsRef: { current: ListenerTls | null },
 ): Listener {
-  const startTls = tlsRef.current;
-  // Always TLS first: Bun's listener does the handshake natively.
-  const tlsFirst = startTls !== null && startTls.handshakeFirst &&
-    startTls.handshakeFirstFallbackMs === 0;
   const server = Bun.listen<SocketData>({
     hostname: host,
     port,
-    ...(tlsFirst ? { tls: startTls.options } : {}),
     socket: {
       ...clientHandlers,
       open(socket: Socket<SocketData>) {
         socket.setNoDelay(true);
-        openClient(socket, acceptor, tlsFirst ? startTls : tlsRef.current, tlsFirst);
-      },
-      handshake(socket: Socket<SocketData>, success: boolean, error: Error | null) {
-        // Only reached for handshake_first listeners.
-        onHandshake(socket.data, socket, success, error, acceptor);
+        openClient(socket, acceptor, tlsRef.current);
       },
       error(socket: Socket<SocketData>, error: Error) {
         acceptor.log.debug(`Client socket error: ${error.message}`);
@@ -164,7 +156,6 @@ export function listenClients(
 /** Creates the connection for a new socket and sets up what its first bytes must be. */
 function openClient(
   socket: Socket<SocketData>, acceptor: ClientAcceptor, tls: ListenerTls | null,
-  nativeTlsFirst: boolean,
 ): void {
   const adapter = new SocketAdapter(socket, socket.remoteAddress,
     (socket as unknown as { remotePort?: number }).remotePort);
@@ -185,9 +176,7 @@ function openClient(
   // INFO first (in clear) unless the handshake comes first.
   data.client = acceptor.acceptClient(adapter, { start: !tls.handshakeFirst, tls: true });
   if (data.client === null) return;
-  if (nativeTlsFirst) {
-    armHandshakeTimer(data, tls.timeoutMs);
-  } else if (tls.handshakeFirst) {
+  if (tls.handshakeFirst && tls.handshakeFirstFallbackMs > 0) {
     // As nats-server: a client that speaks within the delay does TLS first; silence means
     // an older client waiting for INFO, which then gets the usual INFO-then-TLS upgrade.
     data.sniff = { tls, mode: "tlsFirst" };
@@ -208,6 +197,8 @@ function openClient(
       upgrade(socket, adapter, tls, acceptor);
     }, tls.handshakeFirstFallbackMs);
   } else {
+    // TLS after INFO, or always TLS first (no byte has been read yet: the native upgrade
+    // takes the whole handshake).
     armHandshakeTimer(data, tls.timeoutMs);
     upgrade(socket, adapter, tls, acceptor);
   }

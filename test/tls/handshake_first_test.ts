@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { connect } from "@nats-io/transport-node";
 import { makeTestCerts, type TestCerts } from "../harness/certs.ts";
 import { RawClient } from "../harness/raw_client.ts";
@@ -105,6 +106,25 @@ describe("TLS handshake_first with fallback", () => {
       // A client waiting for INFO can still upgrade; one speaking first does TLS first.
       const url = `tls://127.0.0.1:${server.port}`;
       expect(await roundTrip(url, { caFile: certs.caCert })).toBe("over tls");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("handshake_first: true: SIGHUP reloads certificates for new connections", async () => {
+    if (isGoServer()) return;
+    const server = await startServer({ config: tlsConfig("true") });
+    try {
+      const url = `tls://127.0.0.1:${server.port}`;
+      expect(await roundTrip(url, { caFile: certs.caCert, handshakeFirst: true }))
+        .toBe("over tls");
+      await Bun.write(join(server.dir, "server.conf"), tlsConfig("true")
+        .replace(certs.serverCert, certs.otherServerCert)
+        .replace(certs.serverKey, certs.otherServerKey));
+      server.signal("SIGHUP");
+      await server.waitForLog(/Reloaded server configuration/);
+      expect(await roundTrip(url, { caFile: certs.otherCaCert, handshakeFirst: true }))
+        .toBe("over tls");
     } finally {
       await server.stop();
     }
