@@ -6,6 +6,8 @@
  * status; the JSON is compact, as Go writes it.
  * @module
  */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { GoJsonValue } from "./go_json.ts";
 import type { Query } from "./query.ts";
 import { json, type Reply } from "./reply.ts";
@@ -28,6 +30,18 @@ export interface HealthAssets {
   hasAccount(account: string): boolean;
   hasStream(account: string, stream: string): boolean;
   hasConsumer(account: string, stream: string, consumer: string): boolean;
+  /**
+   * What the store directory holds that is not running, in directory order: account
+   * directories of accounts the server does not know (no `stream`), and stream directories
+   * whose stream was not recovered.
+   */
+  unrecovered(): readonly StoredProblem[];
+}
+
+export interface StoredProblem {
+  account: string;
+  /** Absent: the account itself could not be resolved. */
+  stream?: string;
 }
 
 export interface HealthInputs {
@@ -41,13 +55,48 @@ export interface HealthInputs {
 
 /** What HealthAssets reads from a running JetStream (the monitor's JetStream view). */
 export interface AssetView {
+  /** The store directory (`<store_dir>/jetstream`); absent: nothing on disk is checked. */
+  readonly storeRoot?: string;
   readonly accounts: ReadonlyMap<string, {
     readonly streams: ReadonlyMap<string, { readonly consumers: unknown }>;
   }>;
 }
 
-/** Lookups over a JetStream's accounts, streams and (public) consumers. */
-export function healthAssets(js: AssetView | null | undefined): HealthAssets | undefined {
+/** Go skips its restore staging directory when walking the store. */
+const SNAPSHOT_STAGING_DIR = ".snap-staging";
+
+function sortedDirs(path: string): string[] {
+  try {
+    return readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory())
+      .map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Go's single-server recovery walk over `<root>/<account>/streams/<stream>`. */
+function storedProblems(js: AssetView, knownAccount: (name: string) => boolean):
+  StoredProblem[] {
+  const root = js.storeRoot;
+  if (root === undefined) return [];
+  const problems: StoredProblem[] = [];
+  for (const account of sortedDirs(root)) {
+    if (account === SNAPSHOT_STAGING_DIR) continue;
+    if (!knownAccount(account)) {
+      problems.push({ account });
+      continue;
+    }
+    const running = js.accounts.get(account)?.streams;
+    for (const stream of sortedDirs(join(root, account, "streams"))) {
+      if (running?.has(stream) !== true) problems.push({ account, stream });
+    }
+  }
+  return problems;
+}
+
+/** Lookups over a JetStream's accounts, streams and (public) consumers, and its store. */
+export function healthAssets(js: AssetView | null | undefined,
+  knownAccount: (name: string) => boolean = () => true): HealthAssets | undefined {
   if (js === null || js === undefined) return undefined;
   const stream = (account: string, name: string) => js.accounts.get(account)?.streams.get(name);
   return {
@@ -58,6 +107,7 @@ export function healthAssets(js: AssetView | null | undefined): HealthAssets | u
         { consumers?: ReadonlyMap<string, unknown> } | undefined;
       return manager?.consumers?.has(consumer) ?? false;
     },
+    unrecovered: () => storedProblems(js, knownAccount),
   };
 }
 
@@ -101,6 +151,29 @@ function failure(status: number, plainStatus: string, type: ErrorType, error: st
   return { status, body: { status: plainStatus, error }, warning: JSON.stringify(error) };
 }
 
+/**
+ * Go's single-server recovery check: stored accounts must resolve and stored streams must be
+ * running (only the named account/stream when given). Without `details` the first problem
+ * answers; with it every problem is listed. Go leaves the status code to its default, 503.
+ */
+function recoveryFailure(o: HealthOptions, assets: HealthAssets | undefined): HealthResult | null {
+  const problems = (assets?.unrecovered() ?? []).filter((p) =>
+    (o.account === "" || p.account === o.account) &&
+    (o.stream === "" || p.stream === undefined || p.stream === o.stream));
+  if (problems.length === 0) return null;
+  const describe = (p: StoredProblem) => p.stream === undefined
+    ? { type: "ACCOUNT" as const, account: p.account,
+      error: `JetStream account '${p.account}' could not be resolved` }
+    : { type: "STREAM" as const, account: p.account, stream: p.stream,
+      error: `JetStream stream '${p.account} > ${p.stream}' could not be recovered` };
+  if (!o.details) {
+    const error = describe(problems[0]).error;
+    return { status: 503, body: { status: "unavailable", error }, warning: JSON.stringify(error) };
+  }
+  return { status: 503, body: { status: "error", errors: problems.map(describe) },
+    warning: `${problems.length} errors` };
+}
+
 /** Go's single-server asset checks: the named account, stream and consumer must exist. */
 function assetFailure(o: HealthOptions, assets: HealthAssets | undefined): HealthResult | null {
   const q = (text: string) => JSON.stringify(text);
@@ -137,7 +210,11 @@ export function health(o: HealthOptions, inputs: HealthInputs): HealthResult {
     return failure(503, "unavailable", "JETSTREAM", JETSTREAM_NOT_ENABLED, o.details);
   }
   if (o.jsEnabledOnly) return ok;
-  return assetFailure(o, inputs.assets) ?? ok;
+  // Go answers the first recovery problem at once; with details a missing asset (404) replaces
+  // the list.
+  const recovery = recoveryFailure(o, inputs.assets);
+  if (recovery !== null && !o.details) return recovery;
+  return assetFailure(o, inputs.assets) ?? recovery ?? ok;
 }
 
 export function healthReply(result: HealthResult): Reply {

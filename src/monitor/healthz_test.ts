@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { health, healthAssets, type HealthOptions } from "./healthz.ts";
 
 const JS = healthAssets({
@@ -59,5 +62,34 @@ describe("/healthz asset checks", () => {
     const r = health(options({ account: "A" }),
       { jetStreamConfigured: true, jetStreamEnabled: true, assets: healthAssets(null) });
     expect(r.status).toBe(404);
+  });
+
+  test("stored streams that are not running and unknown accounts fail with 503", () => {
+    const root = mkdtempSync(join(tmpdir(), "natsd-healthz-"));
+    try {
+      for (const dir of ["A/streams/S", "A/streams/LOST", "GONE/streams/X", ".snap-staging"]) {
+        mkdirSync(join(root, dir), { recursive: true });
+      }
+      const assets = healthAssets({ storeRoot: root, accounts: new Map([["A", {
+        streams: new Map([["S", { consumers: {} }]]) }]]) }, (name) => name === "A");
+      const inputs = { jetStreamConfigured: true, jetStreamEnabled: true, assets };
+      const plain = health(options({}), inputs);
+      expect(plain.status).toBe(503);
+      expect(plain.body).toEqual({ status: "unavailable",
+        error: "JetStream stream 'A > LOST' could not be recovered" });
+      const details = health(options({ details: true }), inputs);
+      expect(details.body).toEqual({ status: "error", errors: [
+        { type: "STREAM", account: "A", stream: "LOST",
+          error: "JetStream stream 'A > LOST' could not be recovered" },
+        { type: "ACCOUNT", account: "GONE",
+          error: "JetStream account 'GONE' could not be resolved" },
+      ] });
+      expect(health(options({ account: "A", stream: "S" }), inputs).status).toBe(200);
+      // With details a missing asset replaces the list, as Go does.
+      const missing = health(options({ account: "A", stream: "NOPE", details: true }), inputs);
+      expect(missing.status).toBe(404);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -214,7 +214,7 @@ export class Monitor {
     const result = health(options, {
       jetStreamConfigured: this.source.options.jetstream,
       jetStreamEnabled: this.hooks.jetStreamEnabled?.() ?? false,
-      assets: healthAssets(this.source.jetstream),
+      assets: healthAssets(this.source.jetstream, (name) => this.source.accounts.has(name)),
     });
     if (result.warning) this.log.warn(`Healthcheck failed: ${result.warning}`);
     return healthReply(result);

@@ -103,7 +103,7 @@ function healthData(ctx: RequestContext, o: Options): GoJsonValue {
   }, {
     jetStreamConfigured: ctx.source.options.jetstream,
     jetStreamEnabled: ctx.jetStreamEnabled(),
-    assets: healthAssets(ctx.source.jetstream),
+    assets: healthAssets(ctx.source.jetstream, (name) => ctx.source.accounts.has(name)),
   });
   const { status, ...rest } = result.body as Record<string, GoJsonValue>;
   return { status, status_code: result.status, ...rest };

@@ -5,7 +5,7 @@
  * detail documents have the same keys and types apart from the listed version differences.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -259,4 +259,23 @@ describe("JSZ system requests", () => {
       expect(missing.data.errors[0]).toEqual({ type: "STREAM", account: "A", stream: "NOPE",
         error: 'JetStream stream "NOPE" not found on account "A"' });
     });
+
+  // 2.10+ (Go 2.9.10 does not walk the store of a single server), so natsd only.
+  test.skipIf(isGoServer())("/healthz reports a stored stream that is not running", async () => {
+    for (const side of sides.filter((x) => x.name === "natsd")) {
+      const ghost = join(side.dir, "jetstream", "A", "streams", "GHOST");
+      mkdirSync(ghost, { recursive: true });
+      try {
+        const plain = await get(side.server, "/healthz");
+        expect(plain.status).toBe(503);
+        expect(JSON.parse(plain.body)).toEqual({ status: "unavailable",
+          error: "JetStream stream 'A > GHOST' could not be recovered" });
+        const other = await get(side.server, "/healthz?account=A&stream=S");
+        expect(other.status).toBe(200);
+      } finally {
+        rmSync(ghost, { recursive: true, force: true });
+      }
+      expect((await get(side.server, "/healthz")).status).toBe(200);
+    }
+  });
 });
