@@ -48,7 +48,7 @@ import { ClosedClientRing, type ClosedClientInfo } from "./closed_clients.ts";
 import { Monitor } from "../monitor/monitor.ts";
 import { SystemServices } from "../system/system_services.ts";
 import { JS_API_LEVEL, type JetStream, startJetStream } from "../jetstream/mod.ts";
-import { reloadJetStream } from "../jetstream/server_jetstream.ts";
+import { reloadJetStream, stopJetStream } from "../jetstream/server_jetstream.ts";
 import { rawAuthUser } from "../monitor/conn_info.ts";
 import { identityDetails } from "../monitor/jwt_details.ts";
 
@@ -594,7 +594,7 @@ export class Server implements ClientContext {
     this.#websocket?.stop();
     this.#monitor?.stop();
     for (const client of [...this.clients.values()]) client.close(ClosedReason.serverShutdown);
-    await this.jetstream?.stop();
+    if (this.jetstream) await stopJetStream(this.jetstream, this.log);
     this.system?.stop();
     for (const client of this.internalClients) client.close();
     this.flushQueue.flushAll();

@@ -16,7 +16,9 @@ type Json = Record<string, unknown>;
  * Bounds the wait for natsd's asynchronous switch (recovering stores takes a moment under load);
  * attempts are request round trips, so the loop polls without sleeping.
  */
-const SWITCH_WAIT_MS_MAX = 4_000;
+const SWITCH_WAIT_MS_MAX = 10_000;
+/** A probe during a switch may wait for its request timeout. */
+const SWITCH_TEST_MS_MAX = 20_000;
 const PAYLOAD_BASE = 1000000;
 
 let server: RunningServer;
@@ -93,7 +95,7 @@ describe("per-account JetStream settings on reload", () => {
     expect(codeOf(await createStream(b, "B1"))).toBeUndefined();
     const ack = (await b.request("b1", "kept", { timeout: 2000 })).json<Json>();
     expect(ack).toMatchObject({ stream: "B1", seq: 1 });
-  });
+  }, SWITCH_TEST_MS_MAX);
 
   test("an account turned off loses its API; turned on again, its stream is back", async () => {
     await reload(2, "disabled");
@@ -103,5 +105,5 @@ describe("per-account JetStream settings on reload", () => {
     await untilJetStream(b, true);
     const info = await api(b, "$JS.API.STREAM.INFO.B1") as Json;
     expect((info.state as Json).messages).toBe(1);
-  });
+  }, SWITCH_TEST_MS_MAX);
 });
