@@ -20,6 +20,8 @@ export interface AccountOptions {
   /** Top-level mappings: the global account's. */
   mappings: readonly MappingConfig[];
   noSublistCache: boolean;
+  /** The server's cluster name: selects cluster-scoped mapping destinations ("" for none). */
+  clusterName?: string;
 }
 
 export interface RegistryDeps {
@@ -75,7 +77,9 @@ export class AccountRegistry {
 
   #apply(options: AccountOptions): void {
     const global = this.global;
-    global.mappings = options.mappings.length > 0 ? new SubjectMapper(options.mappings) : null;
+    const clusterName = options.clusterName ?? "";
+    global.mappings = options.mappings.length > 0
+      ? new SubjectMapper(options.mappings, Math.random, clusterName) : null;
     for (const account of this.#adopted) {
       account.links = new AccountLinks(account.name);
       if (account !== global) account.mappings = null;
@@ -87,7 +91,8 @@ export class AccountRegistry {
         this.accounts.set(config.name, account);
       }
       account.limits = { ...unlimited(), ...config.limits };
-      account.mappings = config.mappings.length > 0 ? new SubjectMapper(config.mappings) : null;
+      account.mappings = config.mappings.length > 0
+        ? new SubjectMapper(config.mappings, Math.random, clusterName) : null;
     }
     const { links, errors } = linkAccounts(options.accounts);
     for (const error of errors) this.deps.warn(error);

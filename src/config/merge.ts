@@ -122,6 +122,8 @@ export function mergeOptions(fromConfig: Partial<Options>, cli: CliResult): Opti
     (options as unknown as Record<string, unknown>)[field] = cli.options[field];
   }
   options.configFile = cli.configFile;
+  const clusterName = cli.cluster.cluster_name;
+  if (clusterName !== undefined && clusterName !== "") options.clusterName = clusterName;
   return options;
 }
 

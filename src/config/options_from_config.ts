@@ -610,7 +610,12 @@ const FEATURE_BLOCKS: Record<string, Handler> = {
   resolver_preload: auth.resolverPreload,
   resolver_pinned_accounts: auth.resolverPinnedAccounts,
   "mappings|maps": auth.mappings,
-  cluster: featureBlock("cluster", features.clusterSchema),
+  cluster: (m, e) => {
+    // Routes are not built yet; the name still selects cluster-scoped mapping destinations.
+    m.feature(e, "cluster", features.clusterSchema);
+    const name = e.value.kind === "map" ? e.value.entries.get("name")?.value : undefined;
+    if (name?.kind === "string") m.set("clusterName", name.value, e.keyPos);
+  },
   gateway: featureBlock("gateway", features.gatewaySchema),
   "leaf|leafnodes": featureBlock("leafnodes", features.leafnodesSchema),
   default_js_domain: featureBlock("default_js_domain", features.defaultJsDomainSchema),

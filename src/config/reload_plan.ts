@@ -54,6 +54,7 @@ const POLICY: Record<keyof Options, Policy> = {
   configFile: { kind: "keep" },
   disableShortFirstPing: { kind: "keep" },
   serverName: refuse("server_name"),
+  clusterName: refuse("cluster"),
   host: refuse("host"),
   port: special("port", "identity"),
   clientAdvertise: special("client_advertise", "identity"),

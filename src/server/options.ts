@@ -38,6 +38,8 @@ export const DEFAULTS = {
 export interface Options {
   configFile: string;
   serverName: string;
+  /** `cluster { name }` / `--cluster_name`: picks cluster-scoped mapping destinations. */
+  clusterName: string;
   host: string;
   /** -1 asks the OS for a free port. */
   port: number;
@@ -211,6 +213,7 @@ export function defaultOptions(): Options {
   return {
     configFile: "",
     serverName: "",
+    clusterName: "",
     host: DEFAULTS.host,
     port: DEFAULTS.port,
     clientAdvertise: "",

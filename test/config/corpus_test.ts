@@ -127,7 +127,7 @@ const EXPECTED: Record<string, Expectation> = {
     },
   },
   "cluster.conf": {
-    options: { serverName: "n1-c1", port: 4222, httpPort: 8222 },
+    options: { serverName: "n1-c1", clusterName: "c1", port: 4222, httpPort: 8222 },
     unsupported: ["cluster"],
     raw: {
       "cluster/routes": ["nats-route://route_user:T0pS3cr3tT00!@n2.example.net:6222",
@@ -162,7 +162,7 @@ const EXPECTED: Record<string, Expectation> = {
         "nats-leaf://b.example.net:7422"] },
   },
   "gateway.conf": {
-    options: { serverName: "gw-a1", port: 4222 },
+    options: { serverName: "gw-a1", clusterName: "A", port: 4222 },
     unsupported: ["cluster", "gateway"],
     raw: { "gateway/gateways/1/name": "B", "gateway/listen": "0.0.0.0:7222" },
   },
@@ -181,13 +181,14 @@ const EXPECTED: Record<string, Expectation> = {
     raw: { mqtt: { port: 1883, ack_wait: "1m", max_ack_pending: 100 } },
   },
   "variables.conf": {
-    options: { port: 4333, maxPayloadBytes: 1024 ** 2, serverName: "corpus-1" },
+    options: { port: 4333, maxPayloadBytes: 1024 ** 2, serverName: "corpus-1",
+      clusterName: "vars" },
     unsupported: ["cluster"],
     raw: { "cluster/connect_retries": 5 },
   },
   "json.conf": {
-    options: { serverName: "json-1", port: 4227, httpPort: 8227, writeDeadlineMs: 3_600_000,
-      debug: false },
+    options: { serverName: "json-1", clusterName: "json", port: 4227, httpPort: 8227,
+      writeDeadlineMs: 3_600_000, debug: false },
     unsupported: ["cluster"],
     raw: { "cluster/routes": ["nats://127.0.0.1:4222", "nats://127.0.0.1:4223"] },
   },
@@ -214,7 +215,8 @@ const EXPECTED: Record<string, Expectation> = {
       "$2a$11$dZM98SpGeI7dCFFGSpt.JObQcix8YHml4TBUZoge9R1uxnMIln5ly" },
   },
   "full.conf": {
-    options: { serverName: "corpus-1", host: "0.0.0.0", port: 4222, httpHost: "0.0.0.0",
+    options: { serverName: "corpus-1", clusterName: "prod", host: "0.0.0.0", port: 4222,
+      httpHost: "0.0.0.0",
       httpPort: 8222, serverTags: ["region:eu-west", "az:1"], logFile: "/var/log/nats.log",
       logSizeLimitBytes: 1024 ** 3, maxPayloadBytes: 4 * 1024 ** 2, pingIntervalMs: 30_000,
       writeDeadlineMs: 10_000, lameDuckDurationMs: 90_000, jetstream: true,
