@@ -161,6 +161,12 @@ export class ResponseRouter extends ForwardingSink {
     return this.#entries.size;
   }
 
+  /** Where a reply subject of this router goes: the requester's account and reply, if known. */
+  destination(reply: string): { account: Account; subject: string } | null {
+    const entry = this.#entries.get(reply);
+    return entry === undefined ? null : { account: entry.dest, subject: entry.to };
+  }
+
   /** Maps a new reply subject in this account back to `to` in `dest`. */
   add(dest: Account, to: string, se: ServiceExport | null, responseType: ResponseType):
     ResponseEntry {

@@ -28,7 +28,7 @@ import {
 } from "./core/mod.ts";
 import { deliverAs, hasInterest } from "./deliver_as.ts";
 import {
-  deliveryInterest, hookAccount, unwatchSubjects, watchSubjects,
+  deliveryInterest, hookAccount, replyInterest, trackDownReply, unwatchSubjects, watchSubjects,
 } from "./delivery_interest.ts";
 import { requiresHigherApiLevel } from "../stream/direct_get.ts";
 
@@ -112,7 +112,8 @@ export class Consumer {
         maxMsgsPerSubject: host.maxMsgsPerSubject,
         rateBurstBytes: host.rateBurstBytes,
         hasInterest: (subject) => subject === (this.#config.deliver_subject ?? "")
-          ? this.#pushInterest() : hasInterest(host.account, subject),
+          ? this.#pushInterest() : replyInterest(host.account, subject),
+        importedReply: (subject) => trackDownReply(host.account, subject) !== null,
         random: Math.random,
         newPinId: () => host.newId(),
       },

@@ -12,7 +12,9 @@
  * @module
  */
 import type { Account } from "../../accounts/account.ts";
-import { IMPORT_HOPS_MAX, StreamImportSink } from "../../accounts/import_sinks.ts";
+import {
+  IMPORT_HOPS_MAX, ResponseRouter, StreamImportSink,
+} from "../../accounts/import_sinks.ts";
 import type { Subscription } from "../../client/subscription.ts";
 
 /** Where interest was looked for: the subjects whose subscriptions decide it. */
@@ -62,6 +64,41 @@ export function deliveryInterest(account: Account, subject: string, group: strin
     }
   }
   return probe;
+}
+
+const RESPONSE_PREFIX = "_R_.";
+
+/**
+ * Where a reply subject really leads: an `_R_` reply of a service import is followed back to the
+ * requester's account and reply (nats-server trackDownAccountAndInterest); null when `reply` is
+ * not such a reply.
+ */
+export function trackDownReply(account: Account, reply: string):
+  { account: Account; subject: string } | null {
+  let at: { account: Account; subject: string } | null = null;
+  let subject = reply;
+  let acc = account;
+  for (let hops = 0; hops < IMPORT_HOPS_MAX && subject.startsWith(RESPONSE_PREFIX); hops++) {
+    let next: { account: Account; subject: string } | null = null;
+    for (const sub of acc.sublist.match(subject).psubs) {
+      const owner = (sub as Subscription).owner as unknown;
+      if (owner instanceof ResponseRouter) next = owner.destination(subject);
+      if (next !== null) break;
+    }
+    if (next === null) break;
+    at = next;
+    acc = next.account;
+    subject = next.subject;
+  }
+  return at;
+}
+
+/** Interest in a pull request's reply, in the requester's account when it came via an import. */
+export function replyInterest(account: Account, reply: string): boolean {
+  const origin = trackDownReply(account, reply);
+  const target = origin ?? { account, subject: reply };
+  const result = target.account.sublist.match(target.subject);
+  return result.psubs.length > 0 || result.qsubs.length > 0;
 }
 
 type Watcher = () => void;

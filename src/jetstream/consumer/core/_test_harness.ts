@@ -88,6 +88,8 @@ export class Harness {
   readonly stream: MemStore;
   readonly store: ConsumerStore | null;
   readonly interest = new Set<string>(["deliver"]);
+  /** Replies that came through a service import. */
+  readonly imported = new Set<string>();
   readonly core: ConsumerCore;
   /** Every output so far, in order. */
   readonly log: ConsumerOutput[] = [];
@@ -117,6 +119,7 @@ export class Harness {
         maxMsgsPerSubject: options.maxMsgsPerSubject ?? -1,
         rateBurstBytes: options.rateBurstBytes ?? 1024 * 1024,
         hasInterest: (subject) => this.interest.has(subject),
+        importedReply: (subject) => this.imported.has(subject),
         random,
         newPinId: () => `PIN${++this.#pins}`,
       },

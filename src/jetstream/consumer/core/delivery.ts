@@ -14,6 +14,8 @@ import { trackPending } from "./redelivery.ts";
 import {
   batchCompleted,
   headersOnly,
+  LAST_CONSUMER_HEADER,
+  LAST_STREAM_HEADER,
   PIN_ID_HEADER,
   STATUS_FLOW_CONTROL,
   withHeader,
@@ -304,9 +306,6 @@ export function processFlowControl(s: CoreState, subject: string, hdr: Uint8Arra
   const dseq = Math.max(headerNumber(hdr, LAST_CONSUMER_HEADER), 0);
   processAckMsg(s, { sseq, dseq, dc: 1 }, false, nowNs);
 }
-
-const LAST_CONSUMER_HEADER = "Nats-Last-Consumer";
-const LAST_STREAM_HEADER = "Nats-Last-Stream";
 
 /** A decimal header value, or -1 when missing or not a safe decimal integer. */
 function headerNumber(hdr: Uint8Array, key: string): number {

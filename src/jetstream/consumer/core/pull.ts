@@ -8,6 +8,7 @@ import type { CoreState } from "./_state.ts";
 import { parsePullRequest, type PullRequest } from "./pull_request.ts";
 import {
   badRequest,
+  interestExpired,
   exceededMaxBatch,
   exceededMaxBytes,
   exceededMaxExpires,
@@ -270,6 +271,8 @@ export function nextWaiting(s: CoreState, size: number, nowNs: bigint): WaitingR
       if (wr.b === 0) wr.n = 1;
     }
     if (s.env.hasInterest(wr.reply)) return popRequest(s, wq);
+    // The requester behind a service import is gone: tell the import's reply why.
+    if (s.env.importedReply?.(wr.reply) === true) status(s, wr.reply, interestExpired(wr.pending));
     wq.removeCurrent();
   }
   return null;

@@ -175,6 +175,20 @@ describe("pull requests", () => {
     expect(msgs(h.pub("a"))).toEqual([]);
   });
 
+  test("a request through a service import whose requester left gets 408 Interest Expired",
+    () => {
+      const h = new Harness({ config: pullConfig() });
+      h.pull("_R_.abc.def", { batch: 2, expires: EXP });
+      h.imported.add("_R_.abc.def");
+      h.interest.delete("_R_.abc.def");
+      const out = h.pub("a");
+      expect(msgs(out)).toEqual([]);
+      expect(statuses(out).map((s) => [s.to, statusText(s)])).toEqual([["_R_.abc.def",
+        "NATS/1.0 408 Interest Expired\r\nNats-Pending-Messages: 2\r\n" +
+        "Nats-Pending-Bytes: 0\r\n\r\n"]]);
+      expect(h.core.info(h.now).numWaiting).toBe(0);
+    });
+
   test("deleting the consumer answers waiting requests with 409 Consumer Deleted", () => {
     const h = new Harness({ config: pullConfig() });
     h.pull("r1", { batch: 1, expires: EXP });

@@ -44,6 +44,11 @@ export function requestTimeout(pending: { msgs: number; bytes: number }): Uint8A
   return pendingStatus(408, "Request Timeout", pending);
 }
 
+/** A pull request through a service import whose requester went away (nextWaiting). */
+export function interestExpired(pending: { msgs: number; bytes: number }): Uint8Array {
+  return pendingStatus(408, "Interest Expired", pending);
+}
+
 export function maxBytesExceeded(pending: { msgs: number; bytes: number }): Uint8Array {
   return pendingStatus(409, "Message Size Exceeds MaxBytes", pending);
 }

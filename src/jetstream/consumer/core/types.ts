@@ -91,6 +91,11 @@ export interface ConsumerEnv {
   rateBurstBytes: number;
   /** True when a subscription would receive a message published to subject. */
   hasInterest(subject: string): boolean;
+  /**
+   * True when a pull request's reply came through a service import (an `_R_` reply mapped back
+   * to the requester's account): losing interest in it is answered 408 Interest Expired.
+   */
+  importedReply?(subject: string): boolean;
   /** Uniform in [0, 1): jitter and flow-control suffixes (seeded in tests). */
   random(): number;
   /** A fresh pin id for pinned_client priority groups (a NUID in the server). */
