@@ -434,17 +434,7 @@ const websocketBlock: Handler = (m, e) => {
       // A number is seconds, as in nats-server.
       m.set("wsHandshakeTimeoutMs", Number(v.value) * 1000, child.keyPos);
     } else if (k === "tls" && v.kind === "map") {
-      for (const [tk, tv] of v.entries) {
-        const name = tk.toLowerCase();
-        if (name === "cert_file" && tv.value.kind === "string") {
-          m.set("wsTlsCertFile", tv.value.value, tv.keyPos);
-        } else if (name === "key_file" && tv.value.kind === "string") {
-          m.set("wsTlsKeyFile", tv.value.value, tv.keyPos);
-        } else {
-          m.unsupported.push({ key: `websocket.tls.${name}`, position: tv.keyPos,
-            feature: `WebSocket TLS '${name}'` });
-        }
-      }
+      websocketTlsBlock(m, v);
     } else if (v.kind === "string" || v.kind === "array") {
       const origins = v.kind === "string" ? [v.value] :
         v.items.flatMap((i) => (i.kind === "string" ? [i.value] : []));
@@ -466,6 +456,40 @@ function tlsCurvePreferences(m: Mapper, e: ConfigEntry, names: string[]): void {
     return;
   }
   m.set("tlsCurvePreferences", names, e.keyPos);
+}
+
+/** websocket { tls {} }: certificates, client verification, cipher and curve lists. */
+function websocketTlsBlock(m: Mapper, block: MapNode): void {
+  for (const [tk, tv] of block.entries) {
+    const name = tk.toLowerCase();
+    const v = tv.value;
+    if (name === "cert_file" && v.kind === "string") {
+      m.set("wsTlsCertFile", v.value, tv.keyPos);
+    } else if (name === "key_file" && v.kind === "string") {
+      m.set("wsTlsKeyFile", v.value, tv.keyPos);
+    } else if (name === "ca_file" && v.kind === "string") {
+      m.set("wsTlsCaFile", v.value, tv.keyPos);
+    } else if (name === "verify" && v.kind === "bool") {
+      m.set("wsTlsVerify", v.value, tv.keyPos);
+    } else if (name === "cipher_suites" && v.kind === "array") {
+      const names = v.items.flatMap((i) => (i.kind === "string" ? [i.value] : []));
+      const unknown = names.find((n) => !isKnownCipherSuite(n));
+      if (unknown !== undefined) m.error(tv.keyPos, `unrecognized cipher ${unknown}`);
+      else m.set("wsTlsCipherSuites", names, tv.keyPos);
+    } else if (name === "curve_preferences" && v.kind === "array") {
+      const names = v.items.flatMap((i) => (i.kind === "string" ? [i.value] : []));
+      try {
+        checkCurvePreferences(names);
+        m.set("wsTlsCurvePreferences", names, tv.keyPos);
+      } catch (error) {
+        if (!(error instanceof CurvePreferenceError)) throw error;
+        m.error(tv.keyPos, error.message);
+      }
+    } else {
+      m.unsupported.push({ key: `websocket.tls.${name}`, position: tv.keyPos,
+        feature: `WebSocket TLS '${name}'` });
+    }
+  }
 }
 
 /** handshake_first: true/false, "auto" (50ms fallback) or a fallback duration. */

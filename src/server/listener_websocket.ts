@@ -10,7 +10,9 @@ import { readFileSync } from "node:fs";
 import type { ClientConnection, ClientSocket } from "../client/connection.ts";
 import type { ClientAcceptor, Listener } from "./listener_bun.ts";
 import type { Options } from "./options.ts";
+import { opensslCipherList } from "./tls_ciphers.ts";
 import { TlsConfigError } from "./tls_config.ts";
+import { ecdhCurveList } from "./tls_curves.ts";
 import { type CookieCredentials, cookieCredentials } from "./websocket_auth.ts";
 import {
   closePayload, closeStatusFor, encodeFrame, encodeMessage, WsCloseStatus, wsCompressedBytesMax,
@@ -92,20 +94,42 @@ class WsAdapter implements ClientSocket {
   }
 }
 
+/** Bun.listen's TLS options for wss. */
+interface WsTlsOptions {
+  cert: string;
+  key: string;
+  ca?: string;
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+  ciphers?: string;
+  ecdhCurve?: string;
+}
+
 /** Validates the options as nats-server does and returns what Bun.listen needs for TLS. */
-function websocketTls(o: Options): { cert: string; key: string } | null {
+function websocketTls(o: Options): WsTlsOptions | null {
   const hasTls = o.wsTlsCertFile !== "" || o.wsTlsKeyFile !== "";
   if (!hasTls && !o.wsNoTls) {
     throw new TlsConfigError("websocket requires TLS configuration");
   }
   if (!hasTls) return null;
+  let files: { cert: string; key: string; ca?: string };
   try {
-    return {
+    files = {
       cert: readFileSync(o.wsTlsCertFile, "utf8"), key: readFileSync(o.wsTlsKeyFile, "utf8"),
+      ...(o.wsTlsCaFile !== "" ? { ca: readFileSync(o.wsTlsCaFile, "utf8") } : {}),
     };
   } catch (error) {
     throw new TlsConfigError(`websocket: error parsing TLS: ${(error as Error).message}`);
   }
+  const ciphers = opensslCipherList(o.wsTlsCipherSuites);
+  const curves = ecdhCurveList(o.wsTlsCurvePreferences);
+  return {
+    ...files,
+    // verify: a client certificate from the CA is required, as Go's RequireAndVerifyClientCert.
+    ...(o.wsTlsVerify ? { requestCert: true, rejectUnauthorized: true } : {}),
+    ...(ciphers !== "" ? { ciphers } : {}),
+    ...(curves !== "" ? { ecdhCurve: curves } : {}),
+  };
 }
 
 /** nats-server's origin rules: same_origin compares with Host; allowed_origins is a list. */

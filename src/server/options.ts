@@ -125,6 +125,11 @@ export interface Options {
   wsNoTls: boolean;
   wsTlsCertFile: string;
   wsTlsKeyFile: string;
+  /** websocket.tls: client certificates (verify, ca_file), cipher and curve lists. */
+  wsTlsCaFile: string;
+  wsTlsVerify: boolean;
+  wsTlsCipherSuites: string[];
+  wsTlsCurvePreferences: string[];
   wsSameOrigin: boolean;
   wsAllowedOrigins: string[];
   wsCompression: boolean;
@@ -274,6 +279,10 @@ export function defaultOptions(): Options {
     wsNoTls: false,
     wsTlsCertFile: "",
     wsTlsKeyFile: "",
+    wsTlsCaFile: "",
+    wsTlsVerify: false,
+    wsTlsCipherSuites: [],
+    wsTlsCurvePreferences: [],
     wsSameOrigin: false,
     wsAllowedOrigins: [],
     wsCompression: false,

@@ -314,6 +314,35 @@ describe("WebSocket", () => {
       }
     });
 
+    test("wss with verify: a client certificate from ca_file is required", async () => {
+      const server = await startServer({
+        config: `websocket {\n port: -1\n tls { cert_file: "${certs.serverCert}"\n` +
+          ` key_file: "${certs.serverKey}"\n ca_file: "${certs.caCert}"\n verify: true }\n}\n`,
+      });
+      const read = (path: string) => readFileSync(path, "utf8");
+      // Resolves with the first server frame as text, or "" when the connection failed.
+      const firstFrame = (tls: Record<string, string>) => new Promise<string>((resolve) => {
+        const ws = new WebSocket(server.websocketUrl!, { tls } as never);
+        ws.binaryType = "arraybuffer";
+        ws.onmessage = (e) => {
+          resolve(text(new Uint8Array(e.data as ArrayBuffer)));
+          ws.close();
+        };
+        ws.onerror = () => resolve("");
+        ws.onclose = () => resolve("");
+      });
+      try {
+        const ca = read(certs.caCert);
+        expect(await firstFrame({ ca, cert: read(certs.clientCert), key: read(certs.clientKey) }))
+          .toStartWith("INFO ");
+        expect(await firstFrame({ ca })).toBe("");
+        expect(await firstFrame({ ca, cert: read(certs.expiredClientCert),
+          key: read(certs.expiredClientKey) })).toBe("");
+      } finally {
+        await server.stop();
+      }
+    });
+
     test("wss with the server certificate", async () => {
       const server = await startServer({
         config: `websocket {\n port: -1\n tls { cert_file: "${certs.serverCert}"\n` +
