@@ -488,7 +488,10 @@ export class Server implements ClientContext {
     }
     this.#applyReloadedOptions(plan, prepared);
     // As nats-server: JetStream starts or stops with the reload (data stays on disk).
-    if (plan.changes.some((c) => JETSTREAM_RELOAD.has(c.option))) void reloadJetStream(this);
+    if (plan.changes.some((c) => JETSTREAM_RELOAD.has(c.option))) {
+      void reloadJetStream(this).then(() => this.#enableJwtJetStream())
+        .catch((error: Error) => this.log.error(`JetStream reload: ${error.message}`));
+    }
     if (plan.changes.some((change) => change.group === "auth")) {
       // As nats-server: accounts, users and permissions apply to connected clients at once.
       if (plan.changes.some((c) => c.option === "accounts" || c.option === "mappings")) {
