@@ -1,7 +1,8 @@
 /**
  * `curve_preferences`: only the listed key-exchange groups complete a handshake, on the
  * handshake_first listener (openssl s_client offering one group) and on the usual
- * INFO-then-TLS upgrade (the official client offering one group); unknown names are refused
+ * INFO-then-TLS upgrade (the official client offering one group) and on the wss port;
+ * unknown names are refused
  * with nats-server's config error. Runs against natsd, or any server named by NATS_SERVER.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -66,6 +67,20 @@ describe("curve_preferences", () => {
     try {
       expect(await clientConnects(server.port, "P-521")).toBe(true);
       expect(await clientConnects(server.port, "X25519")).toBe(false);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("websocket tls: only the listed groups complete the wss handshake", async () => {
+    const server = await startServer({
+      config: `websocket {\n port: -1\n tls { cert_file: "${certs.serverCert}"\n` +
+        ` key_file: "${certs.serverKey}"\n curve_preferences: ["CurveP384"] }\n}\n`,
+    });
+    try {
+      const port = Number(new URL(server.websocketUrl!).port);
+      expect(await opensslGroup(port, "P-384")).toMatch(/P-384|secp384r1/);
+      expect(await opensslGroup(port, "X25519")).toBe("");
     } finally {
       await server.stop();
     }
