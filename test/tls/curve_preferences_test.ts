@@ -2,8 +2,7 @@
  * `curve_preferences`: only the listed key-exchange groups complete a handshake, on the
  * handshake_first listener (openssl s_client offering one group) and on the usual
  * INFO-then-TLS upgrade (the official client offering one group) and on the wss port;
- * unknown names are refused
- * with nats-server's config error. Runs against natsd, or any server named by NATS_SERVER.
+ * unknown names are refused with nats-server's config error. Runs against natsd, or any server named by NATS_SERVER.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
