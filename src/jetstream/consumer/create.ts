@@ -105,7 +105,7 @@ function workQueueError(manager: ConsumerManager, cfg: ConsumerConfig, name: str
     return apiError(E.JSConsumerWQRequiresExplicitAckErr);
   }
   if (cfg.deliver_policy !== "all") return apiError(E.JSConsumerWQConsumerNotDeliverAllErr);
-  if (manager.count === 0) return null;
+  if (manager.consumers.size === 0) return null;
   const filters = configFilters(cfg);
   if (filters.length === 0) return apiError(E.JSConsumerWQMultipleUnfilteredErr);
   if (!partitionUnique(manager, name, filters)) return apiError(E.JSConsumerWQConsumerNotUniqueErr);

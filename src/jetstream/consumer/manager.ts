@@ -77,8 +77,14 @@ export class ConsumerManager implements StreamConsumers {
     return this.#host;
   }
 
+  /**
+   * Consumers that count (consumer_count, max_consumers): as nats-server, the direct consumers
+   * mirrors and sources read through are not among them.
+   */
   get count(): number {
-    return this.consumers.size;
+    let count = 0;
+    for (const c of this.consumers.values()) if (c.config.direct !== true) count++;
+    return count;
   }
 
   hasInterest(subject: string): boolean {
