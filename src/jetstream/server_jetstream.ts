@@ -47,10 +47,9 @@ export interface EnabledAccount {
 }
 
 /**
- * The accounts JetStream is enabled for. Without configured accounts: the global account. With
- * accounts that have `jetstream` settings: those enabled by them, with their limits (as
- * nats-server). With accounts but no `jetstream` setting anywhere: every account but the system
- * account (natsd's default; nats-server would enable none).
+ * The accounts JetStream is enabled for, as nats-server: without configured accounts, the
+ * global account; with configured accounts, those their `jetstream` settings enable, with their
+ * limits (none when no account says `jetstream`).
  */
 export function jetStreamAccounts(server: JetStreamServer): EnabledAccount[] {
   const o = server.options;
@@ -63,7 +62,6 @@ export function jetStreamAccounts(server: JetStreamServer): EnabledAccount[] {
   }
   const system = o.systemAccount !== "" ? o.systemAccount : SYSTEM_ACCOUNT_NAME;
   const others = [...server.accounts.values()].filter((a) => a.name !== system);
-  if (Object.keys(settings).length === 0) return others.map((account) => ({ account }));
   return others.flatMap((account) => {
     const own = settings[account.name];
     return own?.enabled ? [{ account, limits: own.limits }] : [];

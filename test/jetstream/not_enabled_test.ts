@@ -76,3 +76,24 @@ describe("API requests in an account without JetStream", () => {
       await a.close();
     });
 });
+
+describe("configured accounts and no jetstream setting anywhere", () => {
+  test("no account gets JetStream, as nats-server", async () => {
+    const own = mkdtempSync(join(tmpdir(), "natsd-js-noacc-"));
+    const conf = join(own, "server.conf");
+    writeFileSync(conf, `
+jetstream { store_dir: "${own}" }
+accounts { A { users: [{ user: a, password: a }] } }
+`);
+    const s = await startServer({ args: ["-c", conf] });
+    try {
+      const a = await connect({ servers: s.url, user: "a", pass: "a" });
+      const reply = await a.request("$JS.API.INFO", "", { timeout: 3000 });
+      expect(reply.string()).toBe(`{"type":"${V1}account_info_response",${ERROR}}`);
+      await a.close();
+    } finally {
+      await s.stop();
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+});
