@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { connect } from "@nats-io/transport-node";
 import { makeTestCerts, type TestCerts } from "../harness/certs.ts";
 import { RawClient } from "../harness/raw_client.ts";
+import { roundTrip } from "../harness/tls_client.ts";
 import { isGoServer, startServer } from "../harness/server_process.ts";
 
 let certs: TestCerts;
@@ -20,19 +20,6 @@ afterAll(() => {
   rmSync(certs.dir, { recursive: true, force: true });
 });
 
-const text = (data: Uint8Array) => new TextDecoder().decode(data);
-
-async function roundTrip(url: string, tls: Record<string, unknown>): Promise<string> {
-  const nc = await connect({ servers: url, tls, reconnect: false, timeout: 5000 });
-  try {
-    const sub = nc.subscribe("tls.echo", { max: 1 });
-    nc.publish("tls.echo", "over tls");
-    for await (const msg of sub) return text(msg.data);
-    return "";
-  } finally {
-    await nc.close();
-  }
-}
 
 function tlsConfig(handshakeFirst: string, extra = ""): string {
   return `tls {\n cert_file: "${certs.serverCert}"\n key_file: "${certs.serverKey}"\n` +

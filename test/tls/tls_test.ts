@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { connect } from "@nats-io/transport-node";
 import { makeTestCerts, type TestCerts } from "../harness/certs.ts";
 import { RawClient } from "../harness/raw_client.ts";
+import { roundTrip } from "../harness/tls_client.ts";
 import { isGoServer, startServer } from "../harness/server_process.ts";
 
 let certs: TestCerts;
@@ -24,17 +25,6 @@ afterAll(() => {
 
 const text = (data: Uint8Array) => new TextDecoder().decode(data);
 
-async function roundTrip(url: string, tls: Record<string, unknown>): Promise<string> {
-  const nc = await connect({ servers: url, tls, reconnect: false, timeout: 5000 });
-  try {
-    const sub = nc.subscribe("tls.echo", { max: 1 });
-    nc.publish("tls.echo", "over tls");
-    for await (const msg of sub) return text(msg.data);
-    return "";
-  } finally {
-    await nc.close();
-  }
-}
 
 async function connectFails(url: string, tls: Record<string, unknown>): Promise<boolean> {
   try {
