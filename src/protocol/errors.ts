@@ -46,5 +46,6 @@ export const ClosedReason = {
   revocation: "Credentials Revoked",
   proxyNotTrusted: "Proxy Not Trusted",
   proxyRequired: "Proxy Required",
+  kicked: "Kicked",
 } as const;
 export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason];

@@ -9,6 +9,7 @@ import { goDuration } from "../monitor/go_format.ts";
 import { goMemstats } from "../monitor/process_usage.ts";
 import type { GoJsonValue } from "../monitor/go_json.ts";
 import { isLiteralSubject, subjectIsSubsetOf } from "../subjects/subject.ts";
+import { ClosedReason } from "../protocol/errors.ts";
 
 /** Go's CPU profile limit for PROFILEZ (15 s). */
 export const PROFILE_CPU_DURATION_NS_MAX = 15_000_000_000;
@@ -46,12 +47,12 @@ export function expvarzData(): GoJsonValue {
 export interface ActionClient {
   readonly connect: { readonly protocol: number };
   readonly connectReceived: boolean;
-  close(reason: string): void;
+  close(reason: ClosedReason): void;
   sendProtocol(text: string): void;
 }
 
 /** Go's closed reason for a kicked connection. */
-export const KICKED_REASON = "Kicked";
+export const KICKED_REASON = ClosedReason.kicked;
 
 /** Go's DisconnectClientByID; throws Go's error text when there is no such client. */
 export function kickClient(clients: ReadonlyMap<number, unknown>, cid: number): void {
