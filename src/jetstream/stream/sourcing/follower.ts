@@ -209,28 +209,11 @@ export class Follower {
     this.#timer = host.clock.setTimer(host.clock.nowNs() + RESET_WAIT_NS, () => {
       this.#timer = null;
       this.#failed();
-      this.#probe();
     });
     this.requests++;
     const sent = host.client.publish(subject.replaceAll("..", "."), inbox, null,
       new Uint8Array(0));
     if (!sent) this.retry();
-  }
-
-  /**
-   * After an unanswered reset, listens on the durable's deliver subject while backing off
-   * (nats-server's startProbeSubscription): a heartbeat or message shows the consumer is alive,
-   * so the back-off is dropped and the reset asked again after the usual threshold only.
-   */
-  #probe(): void {
-    const deliver = this.origin.consumer?.deliver_subject ?? "";
-    if (this.#phase !== "scheduled" || deliver === "") return;
-    this.#deliverSub = this.#host.client.subscribe(deliver, () => {
-      if (this.#phase !== "scheduled" || this.fails === 0) return;
-      this.fails = 0;
-      this.#cancel();
-      this.#schedule();
-    });
   }
 
   #failed(): void {
