@@ -2,8 +2,8 @@
  * Naming a source and the `Nats-Stream-Source` header a sourced message carries (nats-server
  * stream.go: composeIName, genSourceHeader, streamAndSeq).
  *
- * Index name: `<stream>[:<hash(external api)>][:C=<hash(consumer)>] <filters> <destinations>`,
- * filters and destinations joined by form feeds, `>` for an empty one.
+ * Index name: `<stream>[:<hash(external api)>][:C=<hash(consumer)>] <filters> <destinations>`, filters and
+ * destinations joined by form feeds, `>` for an empty one.
  * Header (2.10+, 2.14 adds the original subject):
  *   `<stream>[:<hash>] <origin seq> <filters> <destinations> <original subject>`.
  * nats-server 2.9 wrote `<stream> <seq>`; older still the whole `$JS.ACK` reply. Both parse.
