@@ -76,8 +76,9 @@ describe("STREAM.CREATE", () => {
   });
 
   test("refuses what natsd cannot run yet instead of ignoring it", async () => {
-    expect(errorOf(await create("S", { allow_msg_counter: true }))?.description)
-      .toBe("message counters are not supported by natsd yet");
+    const durable = { name: "O", consumer: { name: "C", deliver_subject: "d" } };
+    expect(errorOf(await create("S", { sources: [durable] }))?.description)
+      .toBe("durable sourcing is not supported by natsd yet");
   });
 
   test("answers 412 when the request needs a newer API level", async () => {

@@ -12,6 +12,9 @@ import type { StreamConfig } from "../stream/config.ts";
 export function unsupportedFeature(cfg: StreamConfig): ApiError | null {
   const missing = (what: string) =>
     apiError(JSStreamInvalidConfigF, { err: `${what} not supported by natsd yet` });
+  // Durable sourcing (2.14's `consumer` on a mirror or source) needs flow_control acks.
+  const origins = cfg.mirror === undefined ? cfg.sources ?? [] : [cfg.mirror];
+  if (origins.some((o) => o.consumer !== undefined)) return missing("durable sourcing is");
   if (cfg.allow_msg_counter) return missing("message counters are");
   if (cfg.allow_atomic) return missing("atomic batch publishing is");
   if (cfg.allow_batched) return missing("fast batch publishing is");

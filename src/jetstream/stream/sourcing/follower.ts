@@ -18,7 +18,7 @@ import {
   consumerCreateRequest, deliverSubject, randomToken, type StartAt,
 } from "./consumer_request.ts";
 import { parseDeliveryReply } from "./delivery_reply.ts";
-import { CREATE_WAIT_NS, HEALTH_CHECK_NS, RESET_WAIT_NS, retryDelayNs } from "./retry.ts";
+import { CREATE_WAIT_NS, HEALTH_CHECK_NS, retryDelayNs } from "./retry.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -28,13 +28,6 @@ const LAST_STREAM = "Nats-Last-Stream";
 const STALLED = "Nats-Consumer-Stalled";
 /** err_codes after which nats-server asks again without `sourcing` (older origins). */
 const DOWNGRADE_CODES = new Set([10185, 10025]);
-/** A durable sourcing consumer whose ack_policy is not flow_control (10214 / 10217). */
-const REQUIRES_ACK_FC: Record<"mirror" | "source", ApiErrorJson> = {
-  mirror: { code: 400, err_code: 10214,
-    description: "stream mirror consumer requires flow control ack policy" },
-  source: { code: 400, err_code: 10217,
-    description: "stream source consumer requires flow control ack policy" },
-};
 
 /** What the follower needs from the stream it fills. */
 export interface FollowerHost {
@@ -55,19 +48,6 @@ export interface FollowerHost {
   missedDeliveries(lastConsumerSeq: number): boolean;
   /** The current position, for flow control answers. */
   position(): { dseq: number; sseq: number };
-  /**
-   * Durable sourcing: the origin consumer's delivered stream sequence after a reset (its ack
-   * floor); the stream moves its position up to it when behind.
-   */
-  durableFloor(streamSeq: number): void;
-}
-
-/** The parts of a consumer create / reset response the follower reads. */
-interface ConsumerResponse {
-  error?: ApiErrorJson;
-  name?: string;
-  config?: { ack_policy?: string };
-  delivered?: { stream_seq?: number };
 }
 
 type Phase = "idle" | "scheduled" | "requesting" | "active" | "stopped";
@@ -135,8 +115,6 @@ export class Follower {
     const name = this.consumerName;
     if (name === "") return;
     this.consumerName = "";
-    // The user's durable consumer holds the position (and the interest): never deleted.
-    if (this.origin.consumer !== undefined) return;
     const api = this.origin.external?.api || "$JS.API";
     const subject = `${api}.CONSUMER.DELETE.${this.origin.name ?? ""}.${name}`;
     const inbox = `$JSC.R.${randomToken(() => this.#host.random())}`;
@@ -170,7 +148,6 @@ export class Follower {
     this.#cancel();
     this.#phase = "requesting";
     this.#lastRequestNs = host.clock.nowNs();
-    if (this.origin.consumer !== undefined) return this.#requestReset(this.origin.consumer.name);
     const deliver = deliverSubject(this.kind, this.origin.external, () => host.random());
     const name = this.#sourcing ? this.consumerBase
       : `${this.consumerBase}_${randomToken(() => host.random())}`;
@@ -194,28 +171,6 @@ export class Follower {
     if (!host.client.publish(subject, inbox, hdr, encoder.encode(body))) this.retry();
   }
 
-  /**
-   * Durable sourcing: the user's consumer exists on the origin, so instead of a create the
-   * follower resets it (empty body: back to just above its ack floor) and, once answered,
-   * listens on its deliver subject. Messages it already holds come again and are ignored.
-   */
-  #requestReset(consumer: string | undefined): void {
-    const host = this.#host;
-    host.startAt();
-    const api = this.origin.external?.api || "$JS.API";
-    const subject = `${api}.CONSUMER.RESET.${this.origin.name ?? ""}.${consumer ?? ""}`;
-    const inbox = `$JSC.R.${randomToken(() => host.random())}`;
-    this.#replySub = host.client.subscribe(inbox, (_s, _r, _h, data) => this.#onCreated(data));
-    this.#timer = host.clock.setTimer(host.clock.nowNs() + RESET_WAIT_NS, () => {
-      this.#timer = null;
-      this.#failed();
-    });
-    this.requests++;
-    const sent = host.client.publish(subject.replaceAll("..", "."), inbox, null,
-      new Uint8Array(0));
-    if (!sent) this.retry();
-  }
-
   #failed(): void {
     this.fails++;
     this.retry();
@@ -223,7 +178,7 @@ export class Follower {
 
   #onCreated(data: Uint8Array): void {
     if (this.#phase !== "requesting") return;
-    let resp: ConsumerResponse;
+    let resp: { error?: ApiErrorJson; name?: string; config?: unknown };
     try {
       resp = JSON.parse(decoder.decode(data));
     } catch {
@@ -241,11 +196,6 @@ export class Follower {
       this.error = err;
       return this.#failed();
     }
-    const durable = this.origin.consumer;
-    if (durable !== undefined && resp.config.ack_policy !== "flow_control") {
-      this.error = { ...REQUIRES_ACK_FC[this.kind] };
-      return this.#failed();
-    }
     this.error = null;
     this.fails = 0;
     this.consumerName = resp.name ?? this.consumerBase;
@@ -253,11 +203,6 @@ export class Follower {
     this.#replySub = null;
     if (this.#timer !== null) this.#host.clock.clearTimer(this.#timer);
     this.#phase = "active";
-    if (durable !== undefined) {
-      this.#host.durableFloor(resp.delivered?.stream_seq ?? 0);
-      this.#deliverSub = this.#host.client.subscribe(durable.deliver_subject ?? "",
-        this.#onDelivery);
-    }
     this.#armHealthCheck();
   }
 

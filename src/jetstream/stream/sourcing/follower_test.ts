@@ -3,7 +3,6 @@ import { Account } from "../../../accounts/account.ts";
 import { InternalClient, InternalKind } from "../../../server/internal_client.ts";
 import { FakeClock } from "../../store/mod.ts";
 import { Follower, type FollowerHost } from "./follower.ts";
-import type { StreamSource } from "../config.ts";
 import { SyncTracker } from "./tracker.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -19,12 +18,10 @@ let origin: InternalClient;
 let requests: Sent[];
 let published: Sent[];
 let delivered: { subject: string; seq: number }[];
-let floors: number[];
 let tracker: SyncTracker;
 let follower: Follower;
 
-function makeFollower(kind: "mirror" | "source" = "source",
-  src: StreamSource = { name: "O" }): Follower {
+function makeFollower(kind: "mirror" | "source" = "source"): Follower {
   const client = new InternalClient(1, account, InternalKind.jetstream);
   const host: FollowerHost = {
     client, clock, stream: "M", account: "$G", domain: "", random: () => 0,
@@ -37,9 +34,8 @@ function makeFollower(kind: "mirror" | "source" = "source",
     },
     missedDeliveries: (last) => tracker.heartbeatMissedDeliveries(last),
     position: () => ({ dseq: tracker.dseq, sseq: tracker.sseq }),
-    durableFloor: (seq) => floors.push(seq),
   };
-  return new Follower(host, kind, src, "JS_MIRROR_x");
+  return new Follower(host, kind, { name: "O" }, "JS_MIRROR_x");
 }
 
 beforeEach(() => {
@@ -49,7 +45,6 @@ beforeEach(() => {
   requests = [];
   published = [];
   delivered = [];
-  floors = [];
   tracker = new SyncTracker(true, 0);
   origin.subscribe("$JS.API.CONSUMER.CREATE.>", (subject, reply, hdr, body) =>
     requests.push({ subject, reply, hdr: dec(hdr), body: dec(body) }));
@@ -191,60 +186,5 @@ describe("Follower", () => {
     expect(account.sublist.match(config().deliver_subject).psubs.length).toBe(0);
     deliver("o.1", 1, 1);
     expect(delivered).toEqual([]);
-  });
-});
-
-describe("Follower with a durable consumer", () => {
-  let resets: Sent[];
-  const durable = { name: "O", consumer: { name: "D", deliver_subject: "dlv.d" } };
-  const resetAnswer = (json: unknown) =>
-    origin.publish(resets[resets.length - 1].reply, "", null, enc(JSON.stringify(json)));
-  const push = (sseq: number, dseq: number) =>
-    origin.publish("dlv.d", `$JS.ACK.O.D.1.${sseq}.${dseq}.5.0`, null, enc("x"));
-
-  beforeEach(() => {
-    resets = [];
-    origin.subscribe("$JS.API.CONSUMER.RESET.>", (subject, reply, hdr, body) =>
-      resets.push({ subject, reply, hdr: dec(hdr), body: dec(body) }));
-    follower = makeFollower("mirror", durable);
-  });
-
-  test("resets the consumer, then reads its deliver subject from its ack floor", () => {
-    follower.start();
-    push(1, 1);
-    clock.advance(0n);
-    expect(requests.length).toBe(0);
-    expect(resets.map((r) => [r.subject, r.hdr, r.body]))
-      .toEqual([["$JS.API.CONSUMER.RESET.O.D", "", ""]]);
-    // Nothing is read before the consumer answered.
-    push(1, 1);
-    expect(delivered).toEqual([]);
-    resetAnswer({ type: "t", name: "D", config: { ack_policy: "flow_control" },
-      delivered: { stream_seq: 7 } });
-    expect([follower.phase, floors]).toEqual(["active", [7]]);
-    push(8, 1);
-    expect(delivered.map((m) => m.seq)).toEqual([8]);
-  });
-
-  test("a consumer without flow control acks is an error (10214), never deleted", () => {
-    follower.start();
-    clock.advance(0n);
-    resetAnswer({ type: "t", name: "D", config: { ack_policy: "explicit" } });
-    expect(follower.error?.err_code).toBe(10214);
-    expect(follower.fails).toBe(1);
-    clock.advance(12_200n * MS);
-    resetAnswer({ type: "t", name: "D", config: { ack_policy: "flow_control" } });
-    expect([follower.phase, follower.consumerName]).toEqual(["active", "D"]);
-    follower.retry();
-    expect(published.filter((p) => p.subject.includes("DELETE"))).toEqual([]);
-  });
-
-  test("an unanswered reset fails after 5 s", () => {
-    follower.start();
-    clock.advance(0n);
-    clock.advance(4_999n * MS);
-    expect(follower.fails).toBe(0);
-    clock.advance(1n * MS);
-    expect(follower.fails).toBe(1);
   });
 });

@@ -21,8 +21,6 @@ export const HEARTBEAT_NS = 1_000n * NS_PER_MS;
 export const HEALTH_CHECK_NS = 10_000n * NS_PER_MS;
 /** How long a consumer create request may go unanswered (srcConsumerWaitTime). */
 export const CREATE_WAIT_NS = 30_000n * NS_PER_MS;
-/** How long a durable consumer's reset may go unanswered (srcDurableConsumerWaitTime). */
-export const RESET_WAIT_NS = 5_000n * NS_PER_MS;
 
 /** The backoff after `fails` failed attempts in a row. */
 export function retryBackoffNs(fails: number): bigint {

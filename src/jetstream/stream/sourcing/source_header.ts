@@ -2,7 +2,7 @@
  * Naming a source and the `Nats-Stream-Source` header a sourced message carries (nats-server
  * stream.go: composeIName, genSourceHeader, streamAndSeq).
  *
- * Index name: `<stream>[:<hash(external api)>][:C=<hash(consumer)>] <filters> <destinations>`, filters and
+ * Index name: `<stream>[:<hash(external api)>] <filters> <destinations>`, filters and
  * destinations joined by form feeds, `>` for an empty one.
  * Header (2.10+, 2.14 adds the original subject):
  *   `<stream>[:<hash>] <origin seq> <filters> <destinations> <original subject>`.
@@ -21,8 +21,6 @@ export const goHash = accountHash;
 export function indexName(src: StreamSource): string {
   let name = src.name ?? "";
   if (src.external !== undefined) name += `:${goHash(src.external.api ?? "")}`;
-  // Durable sourcing: the same origin read through two consumers is two sources.
-  if (src.consumer !== undefined) name += `:C=${goHash(src.consumer.name ?? "")}`;
   const transforms = src.subject_transforms ?? [];
   if (transforms.length === 0) {
     const filter = src.filter_subject || ALL;

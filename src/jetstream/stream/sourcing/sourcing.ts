@@ -208,19 +208,7 @@ export class StreamSourcing {
         : this.#deliverSource(o, subject, hdr, payload, info),
       missedDeliveries: (last) => o.tracker.heartbeatMissedDeliveries(last),
       position: () => ({ dseq: o.tracker.dseq, sseq: o.tracker.sseq }),
-      durableFloor: (seq) => this.#durableFloor(o, kind, seq),
     };
-  }
-
-  /**
-   * A durable consumer already past what the stream holds (moved on by its user, or the
-   * stream lost its tail): a mirror turns the gap into deleted sequences, a source skips.
-   */
-  #durableFloor(o: Origin, kind: "mirror" | "source", seq: number): void {
-    const t = o.tracker;
-    if (seq <= t.sseq) return;
-    if (kind === "mirror") mirrorSkipTo(this.#host.state, seq + 1);
-    t.restart(seq);
   }
 
   #mirrorStart(o: Origin): StartAt {

@@ -262,7 +262,7 @@ describe("sources", () => {
 });
 
 describe("create refusals", () => {
-  test("mirror with subjects, mirror with sources", async () => {
+  test("mirror with subjects, mirror with sources, durable sourcing", async () => {
     bed = await TestBed.start();
     const withSubjects = await createStream(bed,
       { name: "M", subjects: ["x"], mirror: { name: "O" } });
@@ -270,5 +270,9 @@ describe("create refusals", () => {
     const both = await createStream(bed,
       { name: "M", mirror: { name: "O" }, sources: [{ name: "P" }] });
     expect((both.error as Record<string, unknown>).err_code).toBe(10031);
+    const durable = await createStream(bed,
+      { name: "M", mirror: { name: "O", consumer: { name: "C", deliver_subject: "d" } } });
+    expect((durable.error as Record<string, unknown>).description)
+      .toBe("durable sourcing is not supported by natsd yet");
   });
 });
