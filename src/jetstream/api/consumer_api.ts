@@ -135,15 +135,27 @@ function pagedOffset(req: ApiRequest): number | ApiError {
   return Math.max(decoded.offset ?? 0, 0);
 }
 
-function names(jsa: JsAccount, req: ApiRequest): ApiResponse {
+/**
+ * The checks NAMES and LIST share (API level, paging request, the stream): the stream's
+ * consumers and the requested offset, or the failure response of `type`.
+ */
+function pagedConsumers(jsa: JsAccount, req: ApiRequest, type: string):
+  { manager: ConsumerManager; offset: number } | { failure: ApiResponse } {
   const empty = { total: 0, offset: 0, limit: 0, consumers: [] as JsonValue[] };
-  const fail = (e: ApiError) => apiResponse(T.names, e, empty);
+  const fail = (e: ApiError) => ({ failure: apiResponse(type, e, empty) });
   const levelError = apiLevelError(req);
   if (levelError) return fail(levelError);
   const offset = pagedOffset(req);
   if (offset instanceof ApiError) return fail(offset);
   const manager = managerOf(jsa, req.tokens[4] ?? "");
   if (manager instanceof ApiError) return fail(manager);
+  return { manager, offset };
+}
+
+function names(jsa: JsAccount, req: ApiRequest): ApiResponse {
+  const paged = pagedConsumers(jsa, req, T.names);
+  if ("failure" in paged) return paged.failure;
+  const { manager, offset } = paged;
   const all = [...manager.consumers.keys()].sort();
   const start = Math.min(offset, all.length);
   return apiResponse(T.names, null, {
@@ -155,14 +167,9 @@ function names(jsa: JsAccount, req: ApiRequest): ApiResponse {
 }
 
 function list(jsa: JsAccount, req: ApiRequest): ApiResponse {
-  const empty = { total: 0, offset: 0, limit: 0, consumers: [] as JsonValue[] };
-  const fail = (e: ApiError) => apiResponse(T.list, e, empty);
-  const levelError = apiLevelError(req);
-  if (levelError) return fail(levelError);
-  const offset = pagedOffset(req);
-  if (offset instanceof ApiError) return fail(offset);
-  const manager = managerOf(jsa, req.tokens[4] ?? "");
-  if (manager instanceof ApiError) return fail(manager);
+  const paged = pagedConsumers(jsa, req, T.list);
+  if ("failure" in paged) return paged.failure;
+  const { manager, offset } = paged;
   const all = [...manager.consumers.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   const start = Math.min(offset, all.length);
   const page = all.slice(start, start + CONSUMER_LIST_PAGE_MAX);
